@@ -1,0 +1,55 @@
+package io.github.udptunnel.crypto;
+
+import org.bouncycastle.math.ec.rfc7748.X25519;
+
+/**
+ * NaCl's crypto_box built from BouncyCastle's X25519 and our HSalsa20: {@link #beforenm} turns a public and a
+ * private key into the 32-byte key that {@link SecretBox} uses; sealing and opening are then secretbox.
+ *
+ * <p>Keys of small order are refused: checked against the known list before any scalar multiplication, and the
+ * agreement itself refuses an all-zero result. Not thread-safe: it owns scratch buffers.
+ */
+public final class CryptoBox {
+
+    public static final int KEY_SIZE = 32;
+
+    private static final byte[] ZERO_16 = new byte[16];
+
+    private final Salsa20Core core = new Salsa20Core();
+    private final byte[] shared = new byte[KEY_SIZE];
+
+    /** Warms BouncyCastle's X25519 tables once, so the first handshake does not pay for it. */
+    public static void precompute() {
+        X25519.precompute();
+    }
+
+    /**
+     * X25519: writes the 32-byte shared secret to {@code out}. Returns false, and leaves {@code out} all zero,
+     * when {@code theirPublic} is of small order (the result would be all zero).
+     */
+    public boolean x25519(byte[] ourPrivate, int privOff, byte[] theirPublic, int pubOff, byte[] out, int outOff) {
+        if (LowOrderPoints.contains(theirPublic, pubOff)) {
+            java.util.Arrays.fill(out, outOff, outOff + KEY_SIZE, (byte) 0);
+            return false;
+        }
+        return X25519.calculateAgreement(ourPrivate, privOff, theirPublic, pubOff, out, outOff);
+    }
+
+    /**
+     * crypto_box_beforenm: HSalsa20 of the X25519 shared secret, the key for {@link SecretBox}. Returns false, and
+     * writes nothing, when {@code theirPublic} is of small order.
+     */
+    public boolean beforenm(byte[] theirPublic, int pubOff, byte[] ourPrivate, int privOff, byte[] out, int outOff) {
+        boolean ok = x25519(ourPrivate, privOff, theirPublic, pubOff, shared, 0);
+        if (ok) {
+            core.hsalsa20(shared, 0, ZERO_16, 0, out, outOff);
+        }
+        java.util.Arrays.fill(shared, (byte) 0);
+        return ok;
+    }
+
+    /** Writes the public key of a 32-byte private key (clamped as X25519 requires) to {@code out}. */
+    public static void publicKey(byte[] privateKey, int privOff, byte[] out, int outOff) {
+        X25519.generatePublicKey(privateKey, privOff, out, outOff);
+    }
+}
