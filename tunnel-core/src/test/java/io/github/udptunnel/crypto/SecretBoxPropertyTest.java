@@ -6,17 +6,15 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.github.udptunnel.testing.Seeds;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Seeded properties of {@link SecretBox}; a failure names its seed. */
 class SecretBoxPropertyTest {
 
     static long[] seeds() {
-        long[] seeds = new long[64];
-        for (int i = 0; i < seeds.length; i++) {
-            seeds[i] = 0x5EED_0000L + i;
-        }
-        return seeds;
+        return Seeds.of(0x5EED_0000L, 64);
     }
 
     private static byte[] bytes(SplittableRandom random, int n) {
