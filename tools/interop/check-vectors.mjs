@@ -47,7 +47,7 @@ packets.hello = cat(header(1), C1, new Uint8Array(224 - 36));
 const cookieNonce = cat(ascii('rtunnel minute k'), u64(counter));
 const cookie = cat(u64(counter), nacl.secretbox(cat(C1, s1), cookieNonce, m));
 const cookieBoxNonce = cat(ascii('rtunnelC'), suffix);
-packets.cookie = cat(header(2), S, suffix, nacl.secretbox(cat(S1, cookie), cookieBoxNonce, nacl.box.before(C1, s)));
+packets.cookie = cat(header(2), C1, S, suffix, nacl.secretbox(cat(S1, cookie), cookieBoxNonce, nacl.box.before(C1, s)));
 
 const k = nacl.box.before(S1, c1);
 const clientNonce = (n) => cat(ascii('rtunnel client->'), u64(n));

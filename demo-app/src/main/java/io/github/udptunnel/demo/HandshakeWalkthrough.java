@@ -66,7 +66,7 @@ class HandshakeWalkthrough implements CommandLineRunner {
         SecretBox clientKey = new SecretBox();
         crypto.connectionKey(serverConnection.publicKey().toBytes(), 0, cPrime, clientKey);
         int length = message(wire, InitPacket.BOX_OFFSET + 16, "hello, server");
-        int initSize = crypto.sealInit(wire, 0, client.publicKey().toBytes(), cookieBytes, 0, clientKey, length);
+        int initSize = crypto.sealInit(wire, 0, client.publicKey().toBytes(), 0, cookieBytes, 0, clientKey, length);
         log.info("client -> server  INIT   {} bytes: cookie and the first message", initSize);
 
         InitPacket init = new InitPacket();
@@ -79,7 +79,7 @@ class HandshakeWalkthrough implements CommandLineRunner {
         log.info("server reads \"{}\"", text(wire, init.boxIndex() + 16, init.boxLength() - 16));
 
         length = message(wire, DataPacket.BOX_OFFSET + 16, "hello, client");
-        int dataSize = crypto.sealData(wire, 0, client.publicKey().toBytes(), false, 0, serverKey, length);
+        int dataSize = crypto.sealData(wire, 0, client.publicKey().toBytes(), 0, false, 0, serverKey, length);
         log.info("server -> client  DATA   {} bytes", dataSize);
         DataPacket data = new DataPacket();
         data.wrap(wire, 0, dataSize);

@@ -14,7 +14,7 @@ class DemoApplicationTest {
 
     @Test
     void theWalkthroughCompletesAHandshake(CapturedOutput output) {
-        assertThat(output).contains("HELLO  224 bytes", "COOKIE 188 bytes", "server reads \"hello, server\"",
+        assertThat(output).contains("HELLO  224 bytes", "COOKIE 220 bytes", "server reads \"hello, server\"",
             "client reads \"hello, client\": handshake complete");
     }
 }

@@ -18,6 +18,11 @@ public final class CryptoBox {
     private final Salsa20Core core = new Salsa20Core();
     private final byte[] shared = new byte[KEY_SIZE];
 
+    /** True when {@code key} is one of the small-order public keys every agreement with gives all zero. */
+    public static boolean isSmallOrder(byte[] key, int off) {
+        return LowOrderPoints.contains(key, off);
+    }
+
     /** Warms BouncyCastle's X25519 tables once, so the first handshake does not pay for it. */
     public static void precompute() {
         X25519.precompute();

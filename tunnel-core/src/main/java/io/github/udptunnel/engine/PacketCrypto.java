@@ -38,7 +38,7 @@ public final class PacketCrypto {
         }
         byte[] a = out.array();
         int base = out.arrayOffset() + offset;
-        CookiePacket.encodeHead(out, offset, serverPublic, 0, nonceSuffix, 0);
+        CookiePacket.encodeHead(out, offset, clientKey, clientKeyOff, serverPublic, 0, nonceSuffix, 0);
         int plain = base + CookiePacket.BOX_OFFSET + 16;
         System.arraycopy(connectionPublic, 0, a, plain, 32);
 
@@ -95,7 +95,12 @@ public final class PacketCrypto {
 
     /** crypto_box_beforenm: the connection key of (their public, our secret); false for a small-order key. */
     public boolean connectionKey(byte[] theirPublic, int theirOff, byte[] ourSecret, SecretBox into) {
-        if (!cryptoBox.beforenm(theirPublic, theirOff, ourSecret, 0, key, 0)) {
+        return connectionKey(theirPublic, theirOff, ourSecret, 0, into);
+    }
+
+    /** As above, with our secret at {@code secretOff}. */
+    public boolean connectionKey(byte[] theirPublic, int theirOff, byte[] ourSecret, int secretOff, SecretBox into) {
+        if (!cryptoBox.beforenm(theirPublic, theirOff, ourSecret, secretOff, key, 0)) {
             return false;
         }
         into.setKey(key, 0);
@@ -107,9 +112,9 @@ public final class PacketCrypto {
      * Client: writes an INIT around the message of {@code messageLength} bytes that the caller already wrote at
      * {@code offset + InitPacket.BOX_OFFSET + 16}. Returns the packet's length.
      */
-    public int sealInit(ByteBuffer out, int offset, byte[] clientKey, byte[] cookie, long counter,
+    public int sealInit(ByteBuffer out, int offset, byte[] clientKey, int keyOff, byte[] cookie, long counter,
                         SecretBox connection, int messageLength) {
-        InitPacket.encodeHead(out, offset, clientKey, 0, cookie, 0, counter);
+        InitPacket.encodeHead(out, offset, clientKey, keyOff, cookie, 0, counter);
         return sealInPlace(out, offset, InitPacket.BOX_OFFSET, true, counter, connection, messageLength);
     }
 
@@ -117,9 +122,9 @@ public final class PacketCrypto {
      * Either side: writes a DATA packet around the message of {@code messageLength} bytes that the caller already
      * wrote at {@code offset + DataPacket.BOX_OFFSET + 16}. Returns the packet's length.
      */
-    public int sealData(ByteBuffer out, int offset, byte[] clientKey, boolean fromClient, long counter,
+    public int sealData(ByteBuffer out, int offset, byte[] clientKey, int keyOff, boolean fromClient, long counter,
                         SecretBox connection, int messageLength) {
-        DataPacket.encodeHead(out, offset, clientKey, 0, counter);
+        DataPacket.encodeHead(out, offset, clientKey, keyOff, counter);
         return sealInPlace(out, offset, DataPacket.BOX_OFFSET, fromClient, counter, connection, messageLength);
     }
 

@@ -3,12 +3,14 @@ package io.github.udptunnel.wire;
 import java.nio.ByteBuffer;
 
 /**
- * COOKIE, server to client, exactly {@value #SIZE} bytes: the header, the server's long-term key S, a 16-byte
- * nonce suffix, and a box from s to C' (nonce {@code "rtunnelC" || suffix}) holding S' and the {@link Cookie}.
+ * COOKIE, server to client, exactly {@value #SIZE} bytes: the header, the client's connection key C' (so the
+ * client finds the connect it answers without trying keys), the server's long-term key S, a 16-byte nonce suffix,
+ * and a box from s to C' (nonce {@code "rtunnelC" || suffix}) holding S' and the {@link Cookie}.
  */
 public final class CookiePacket extends PacketView {
 
-    public static final int SERVER_KEY_OFFSET = Packet.HEADER_SIZE;
+    public static final int CLIENT_KEY_OFFSET = Packet.HEADER_SIZE;
+    public static final int SERVER_KEY_OFFSET = CLIENT_KEY_OFFSET + 32;
     public static final int NONCE_SUFFIX_OFFSET = SERVER_KEY_OFFSET + 32;
     public static final int NONCE_SUFFIX_SIZE = 16;
     public static final int BOX_OFFSET = NONCE_SUFFIX_OFFSET + NONCE_SUFFIX_SIZE;
@@ -19,6 +21,11 @@ public final class CookiePacket extends PacketView {
 
     public CookiePacket() {
         super(PacketType.COOKIE);
+    }
+
+    /** Buffer index of C'. */
+    public int clientKeyIndex() {
+        return offset + CLIENT_KEY_OFFSET;
     }
 
     /** Buffer index of S. */
@@ -36,10 +43,11 @@ public final class CookiePacket extends PacketView {
         return offset + BOX_OFFSET;
     }
 
-    /** Writes the header, S and the nonce suffix at {@code offset}; the caller seals the box at {@link #BOX_OFFSET}. */
-    public static void encodeHead(ByteBuffer buffer, int offset, byte[] serverKey, int keyOff,
-                                  byte[] nonceSuffix, int suffixOff) {
+    /** Writes the header, C', S and the nonce suffix; the caller seals the box at {@link #BOX_OFFSET}. */
+    public static void encodeHead(ByteBuffer buffer, int offset, byte[] clientKey, int clientKeyOff,
+                                  byte[] serverKey, int keyOff, byte[] nonceSuffix, int suffixOff) {
         Packet.writeHeader(buffer, offset, PacketType.COOKIE);
+        buffer.put(offset + CLIENT_KEY_OFFSET, clientKey, clientKeyOff, 32);
         buffer.put(offset + SERVER_KEY_OFFSET, serverKey, keyOff, 32);
         buffer.put(offset + NONCE_SUFFIX_OFFSET, nonceSuffix, suffixOff, NONCE_SUFFIX_SIZE);
     }

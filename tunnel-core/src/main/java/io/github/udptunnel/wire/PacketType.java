@@ -5,7 +5,7 @@ public enum PacketType {
 
     /** Client to server: the client's connection key, padded to a fixed size. */
     HELLO(1, HelloPacket.SIZE, HelloPacket.SIZE),
-    /** Server to client: the server's long-term key and a box holding its connection key and the cookie. */
+    /** Server to client: C', the server's long-term key and a box holding its connection key and the cookie. */
     COOKIE(2, CookiePacket.SIZE, CookiePacket.SIZE),
     /** Client to server: the connection key, the cookie and the first boxed message. */
     INIT(3, InitPacket.MIN_SIZE, Packet.MAX_DATAGRAM_SIZE),

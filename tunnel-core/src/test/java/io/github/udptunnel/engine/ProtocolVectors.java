@@ -76,17 +76,17 @@ public final class ProtocolVectors {
 
         int len = writeMessage(buf, InitPacket.BOX_OFFSET + 16, Message.FLAG_RELIABLE | Message.FLAG_MESSAGE_END,
             0, 0, 1_000_000, 0, "hello, server");
-        out.put("init", hex(buf, crypto.sealInit(buf, 0, clientPublic, cookie, 0, clientSide, len)));
+        out.put("init", hex(buf, crypto.sealInit(buf, 0, clientPublic, 0, cookie, 0, clientSide, len)));
 
         len = writeMessage(buf, DataPacket.BOX_OFFSET + 16, Message.FLAG_RELIABLE | Message.FLAG_MESSAGE_END,
             0, 1, 2_000_500, 1_000_000, "hello, client");
         out.put("data_server_to_client",
-            hex(buf, crypto.sealData(buf, 0, clientPublic, false, 0, serverSide, len)));
+            hex(buf, crypto.sealData(buf, 0, clientPublic, 0, false, 0, serverSide, len)));
 
         len = writeMessage(buf, DataPacket.BOX_OFFSET + 16, Message.FLAG_RELIABLE | Message.FLAG_FIN,
             1, 1, 1_041_000, 2_000_500, "");
         out.put("data_client_to_server_fin",
-            hex(buf, crypto.sealData(buf, 0, clientPublic, true, 1, clientSide, len)));
+            hex(buf, crypto.sealData(buf, 0, clientPublic, 0, true, 1, clientSide, len)));
         return out;
     }
 

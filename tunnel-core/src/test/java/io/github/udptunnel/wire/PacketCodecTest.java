@@ -22,7 +22,7 @@ class PacketCodecTest {
     @Test
     void sizesAreTheOnesTheSpecGives() {
         assertThat(HelloPacket.SIZE).isEqualTo(224);
-        assertThat(CookiePacket.SIZE).isEqualTo(188);
+        assertThat(CookiePacket.SIZE).isEqualTo(220);
         assertThat(Cookie.SIZE).isEqualTo(88);
         assertThat(InitPacket.MIN_SIZE).isEqualTo(184);
         assertThat(DataPacket.MIN_SIZE).isEqualTo(96);
@@ -55,13 +55,15 @@ class PacketCodecTest {
         SplittableRandom random = new SplittableRandom(seed);
         ByteBuffer buf = buffer(random);
         int at = random.nextInt(0, 32);
+        byte[] clientKey = bytes(random, 32);
         byte[] key = bytes(random, 32);
         byte[] suffix = bytes(random, 16);
         byte[] box = bytes(random, CookiePacket.BOX_SIZE);
-        CookiePacket.encodeHead(buf, at, key, 0, suffix, 0);
+        CookiePacket.encodeHead(buf, at, clientKey, 0, key, 0, suffix, 0);
         buf.put(at + CookiePacket.BOX_OFFSET, box);
         CookiePacket view = new CookiePacket();
         assertThat(view.wrap(buf, at, CookiePacket.SIZE)).isNull();
+        assertThat(slice(buf, view.clientKeyIndex(), 32)).isEqualTo(clientKey);
         assertThat(slice(buf, view.serverKeyIndex(), 32)).isEqualTo(key);
         assertThat(slice(buf, view.nonceSuffixIndex(), 16)).isEqualTo(suffix);
         assertThat(slice(buf, view.boxIndex(), CookiePacket.BOX_SIZE)).isEqualTo(box);

@@ -1,0 +1,26 @@
+package io.github.udptunnel.engine;
+
+/**
+ * A sender's congestion window, in packets. The sender calls {@link #onAck} for every ack that acknowledges
+ * something new, {@link #onLoss} once per loss episode (a window of data with losses in it), and
+ * {@link #onTimeout} when the retransmission timer fires.
+ */
+interface CongestionControl {
+
+    /** Packets the sender may have in flight. */
+    int window();
+
+    /**
+     * @param acked       packets newly acknowledged (cumulatively or selectively)
+     * @param cumulative  the peer's cumulative ack
+     * @param nextSeq     the next sequence number the sender will assign
+     * @param rttNanos    an RTT sample taken from this ack, or -1
+     * @param baseRttNanos the smallest RTT seen on the path
+     */
+    void onAck(long nowNanos, int acked, long cumulative, long nextSeq, long rttNanos, long baseRttNanos);
+
+    /** A loss was detected; returns true when it was taken as congestion and the window shrank. */
+    boolean onLoss(long nowNanos);
+
+    void onTimeout(long nowNanos);
+}

@@ -1,0 +1,43 @@
+package io.github.udptunnel.engine;
+
+/**
+ * The engine's event counters, beside the drop counters of {@link io.github.udptunnel.wire.DropReason}. Each
+ * name is the one used in the statistics and as a meter tag.
+ */
+public enum Counter {
+    HELLO_SENT("hello-sent"),
+    HELLO_RECEIVED("hello-received"),
+    COOKIE_SENT("cookie-sent"),
+    COOKIE_RECEIVED("cookie-received"),
+    INIT_SENT("init-sent"),
+    INIT_RECEIVED("init-received"),
+    DATA_SENT("data-sent"),
+    DATA_RECEIVED("data-received"),
+    BYTES_SENT("bytes-sent"),
+    BYTES_RECEIVED("bytes-received"),
+    /** HELLO bytes received and COOKIE bytes sent, for the amplification ratio. */
+    HELLO_BYTES_RECEIVED("hello-bytes-received"),
+    COOKIE_BYTES_SENT("cookie-bytes-sent"),
+    HANDSHAKES_COMPLETED("handshakes-completed"),
+    HANDSHAKES_FAILED("handshakes-failed"),
+    CONNECTIONS_OPENED("connections-opened"),
+    CONNECTIONS_CLOSED("connections-closed"),
+    RETRANSMITS("retransmits"),
+    FAST_RETRANSMITS("fast-retransmits"),
+    TIMEOUTS("retransmission-timeouts"),
+    RANDOM_LOSSES("random-losses"),
+    CONGESTIVE_LOSSES("congestive-losses"),
+    PEER_ADDRESS_CHANGES("peer-address-changes"),
+    MESSAGES_DELIVERED("messages-delivered"),
+    MINUTE_KEY_ROTATIONS("minute-key-rotations");
+
+    private final String metricName;
+
+    Counter(String metricName) {
+        this.metricName = metricName;
+    }
+
+    public String metricName() {
+        return metricName;
+    }
+}

@@ -1,0 +1,67 @@
+package io.github.udptunnel.engine;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.github.udptunnel.wire.DropReason;
+
+/**
+ * Every counter of one engine. Written by the engine's one thread with release stores (no lock, no allocation),
+ * readable from any thread.
+ */
+public final class EngineStats {
+
+    private static final int DROP_BASE = Counter.values().length;
+
+    private final AtomicLongArray values = new AtomicLongArray(DROP_BASE + DropReason.values().length);
+
+    void increment(Counter counter) {
+        add(counter.ordinal(), 1);
+    }
+
+    void add(Counter counter, long delta) {
+        add(counter.ordinal(), delta);
+    }
+
+    void drop(DropReason reason) {
+        add(DROP_BASE + reason.ordinal(), 1);
+    }
+
+    public long get(Counter counter) {
+        return values.get(counter.ordinal());
+    }
+
+    public long dropped(DropReason reason) {
+        return values.get(DROP_BASE + reason.ordinal());
+    }
+
+    /** Drops of every reason. */
+    public long droppedTotal() {
+        long total = 0;
+        for (DropReason reason : DropReason.values()) {
+            total += dropped(reason);
+        }
+        return total;
+    }
+
+    private void add(int index, long delta) {
+        values.setRelease(index, values.getPlain(index) + delta);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("EngineStats{");
+        for (Counter c : Counter.values()) {
+            long v = get(c);
+            if (v != 0) {
+                b.append(c.metricName()).append('=').append(v).append(' ');
+            }
+        }
+        for (DropReason r : DropReason.values()) {
+            long v = dropped(r);
+            if (v != 0) {
+                b.append("dropped.").append(r.metricName()).append('=').append(v).append(' ');
+            }
+        }
+        return b.append('}').toString();
+    }
+}

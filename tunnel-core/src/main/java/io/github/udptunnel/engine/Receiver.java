@@ -1,0 +1,252 @@
+package io.github.udptunnel.engine;
+
+import java.nio.ByteBuffer;
+
+import io.github.udptunnel.wire.Message;
+
+/**
+ * One connection's receiving half: segments that arrived in order wait for the application in {@code readable};
+ * those that arrived early wait in {@code outOfOrder} until the hole before them fills. It also keeps what the next
+ * ack must say: the cumulative ack, up to four sack ranges, the timestamp to echo and how long the ack was held.
+ */
+final class Receiver {
+
+    enum Verdict { ACCEPTED, DUPLICATE, BEYOND_WINDOW, MESSAGE_TOO_LARGE }
+
+    private final SegmentPool pool;
+    final SegmentList readable;
+    final SegmentList outOfOrder;
+    private int limitBytes;
+    private int maxMessageBytes;
+
+    /** Every sequence number below it has arrived: the cumulative ack to send. */
+    long expected;
+    int completeMessages;
+    private long partialMessageBytes;
+    boolean finReceived;
+
+    /** Reliable packets received since the last ack was sent. */
+    int unacknowledged;
+    boolean ackNow;
+    long ackDeadline = Long.MAX_VALUE;
+    long echoTimestamp;
+    long echoArrival;
+    private long lastOutOfOrder = -1;
+    /** The window last advertised; a read that opens a closed window sends an update. */
+    long advertisedWindow;
+
+    Receiver(SegmentPool pool) {
+        this.pool = pool;
+        this.readable = new SegmentList(pool);
+        this.outOfOrder = new SegmentList(pool);
+    }
+
+    void reset(int limitBytes, int maxMessageBytes) {
+        readable.releaseAll();
+        outOfOrder.releaseAll();
+        this.limitBytes = limitBytes;
+        this.maxMessageBytes = maxMessageBytes;
+        expected = 0;
+        completeMessages = 0;
+        partialMessageBytes = 0;
+        finReceived = false;
+        unacknowledged = 0;
+        ackNow = false;
+        ackDeadline = Long.MAX_VALUE;
+        echoTimestamp = 0;
+        echoArrival = 0;
+        lastOutOfOrder = -1;
+        advertisedWindow = limitBytes;
+    }
+
+    /** Bytes this side can still take: what the next message's window field says. */
+    long window() {
+        return Math.max(0, limitBytes - readable.bytes - outOfOrder.bytes);
+    }
+
+    /** Notes the timestamp of an authentic packet, to echo in the next ack. */
+    void noteTimestamp(long timestamp, long now) {
+        echoTimestamp = timestamp;
+        echoArrival = now;
+    }
+
+    /** Takes the data of a RELIABLE message whose data sits at {@code buffer[dataIndex..)}. */
+    Verdict onReliable(long now, Message m, ByteBuffer buffer, long maxAckDelay) {
+        long seq = m.sequence();
+        int len = m.dataLength();
+        unacknowledged++;
+        if (Long.compareUnsigned(seq, expected) < 0) {
+            ackNow = true;  // a retransmission of what we have: the peer missed our ack
+            return Verdict.DUPLICATE;
+        }
+        boolean inOrder = seq == expected;
+        if (!inOrder && len > window() || pool.free() == 0) {
+            return Verdict.BEYOND_WINDOW;
+        }
+        int id = pool.allocate();
+        pool.sequence[id] = seq;
+        pool.length[id] = len;
+        pool.flags[id] = m.flags();
+        pool.time[id] = now;
+        buffer.get(m.dataIndex(), pool.data[id], 0, len);
+        if (inOrder) {
+            readable.append(id);
+            expected++;
+            if (!accountInOrder(id)) {
+                return Verdict.MESSAGE_TOO_LARGE;
+            }
+            while (!outOfOrder.isEmpty() && pool.sequence[outOfOrder.head] == expected) {
+                int next = outOfOrder.removeHead();
+                readable.append(next);
+                expected++;
+                if (!accountInOrder(next)) {
+                    return Verdict.MESSAGE_TOO_LARGE;
+                }
+            }
+            if (!outOfOrder.isEmpty()) {
+                ackNow = true;  // a hole remains: say so at once
+            }
+        } else {
+            if (!outOfOrder.insertSorted(id)) {
+                pool.release(id);
+                ackNow = true;
+                return Verdict.DUPLICATE;
+            }
+            lastOutOfOrder = seq;
+            ackNow = true;
+        }
+        if (unacknowledged >= 2 || m.hasFlag(Message.FLAG_PING)) {
+            ackNow = true;
+        } else if (ackDeadline == Long.MAX_VALUE) {
+            ackDeadline = now + maxAckDelay;
+        }
+        return Verdict.ACCEPTED;
+    }
+
+    private boolean accountInOrder(int id) {
+        int flags = pool.flags[id];
+        if ((flags & Message.FLAG_FIN) != 0) {
+            finReceived = true;
+        }
+        partialMessageBytes += pool.length[id];
+        if (partialMessageBytes > maxMessageBytes) {
+            return false;
+        }
+        if ((flags & Message.FLAG_MESSAGE_END) != 0) {
+            completeMessages++;
+            partialMessageBytes = 0;
+        }
+        return true;
+    }
+
+    /** Length of the next complete message, or -1 when none has arrived whole. */
+    int nextMessageLength() {
+        if (completeMessages == 0) {
+            return -1;
+        }
+        int total = 0;
+        for (int id = readable.head; id != SegmentPool.NONE; id = pool.next[id]) {
+            total += pool.length[id];
+            if ((pool.flags[id] & Message.FLAG_MESSAGE_END) != 0) {
+                return total;
+            }
+        }
+        return -1;
+    }
+
+    /** Copies the next complete message to {@code dst} (which has room, see {@link #nextMessageLength}). */
+    int read(byte[] dst, int off) {
+        int total = 0;
+        while (true) {
+            int id = readable.removeHead();
+            int len = pool.length[id];
+            System.arraycopy(pool.data[id], 0, dst, off + total, len);
+            total += len;
+            boolean end = (pool.flags[id] & Message.FLAG_MESSAGE_END) != 0;
+            pool.release(id);
+            if (end) {
+                completeMessages--;
+                return total;
+            }
+        }
+    }
+
+    /** Drops a FIN segment at the head of what is readable: the end of the stream carries no data. */
+    boolean atEndOfStream() {
+        while (!readable.isEmpty() && (pool.flags[readable.head] & Message.FLAG_FIN) != 0) {
+            pool.release(readable.removeHead());
+        }
+        return finReceived && readable.isEmpty();
+    }
+
+    /** Whether an ack is owed now (or by the deadline). */
+    boolean ackDue(long now) {
+        return ackNow || ackDeadline <= now;
+    }
+
+    /** Writes the ack fields and the sack ranges into a message being built; returns the sack count. */
+    int writeAck(Message m, long now) {
+        m.ack(expected).window(window()).echo(echoTimestamp)
+            .ackDelay(echoTimestamp == 0 ? 0 : Math.min(0xffff_ffffL, (now - echoArrival) / 1000));
+        advertisedWindow = window();
+        int count = 0;
+        // The range holding the newest early arrival first, then the others from the lowest.
+        long firstStart = -1;
+        if (lastOutOfOrder >= 0 && Long.compareUnsigned(lastOutOfOrder, expected) > 0) {
+            firstStart = writeRangeAround(m, lastOutOfOrder, count);
+            if (firstStart >= 0) {
+                count++;
+            }
+        }
+        int id = outOfOrder.head;
+        while (id != SegmentPool.NONE && count < Message.MAX_SACK_RANGES) {
+            long start = pool.sequence[id];
+            long end = start + 1;
+            int last = id;
+            for (int n = pool.next[id]; n != SegmentPool.NONE && pool.sequence[n] == end; n = pool.next[n]) {
+                end++;
+                last = n;
+            }
+            if (start != firstStart) {
+                m.sackRange(count++, start - expected, end - start);
+            }
+            id = pool.next[last];
+        }
+        m.sackCount(count);
+        return count;
+    }
+
+    /** Writes the run of early segments that holds {@code seq} as range {@code index}; returns its start, or -1. */
+    private long writeRangeAround(Message m, long seq, int index) {
+        long start = -1;
+        long end = -1;
+        for (int id = outOfOrder.head; id != SegmentPool.NONE; id = pool.next[id]) {
+            long s = pool.sequence[id];
+            if (start >= 0 && s == end) {
+                end++;
+            } else {
+                if (start >= 0 && Long.compareUnsigned(seq, start) >= 0 && Long.compareUnsigned(seq, end) < 0) {
+                    break;
+                }
+                start = s;
+                end = s + 1;
+            }
+        }
+        if (start < 0 || Long.compareUnsigned(seq, start) < 0 || Long.compareUnsigned(seq, end) >= 0) {
+            return -1;
+        }
+        m.sackRange(index, start - expected, end - start);
+        return start;
+    }
+
+    void acked() {
+        unacknowledged = 0;
+        ackNow = false;
+        ackDeadline = Long.MAX_VALUE;
+    }
+
+    void releaseAll() {
+        readable.releaseAll();
+        outOfOrder.releaseAll();
+    }
+}

@@ -1,0 +1,312 @@
+package io.github.udptunnel.engine;
+
+import io.github.udptunnel.wire.Message;
+
+/**
+ * One connection's sending half: application data cut into sequence-numbered segments, what is in flight, what
+ * was lost, the congestion window and the retransmission timer. Segments come from the shared pool; the ones in
+ * flight are kept in sequence order until the peer's cumulative ack passes them.
+ *
+ * <p>Loss detection: a segment is lost when three segments after it have arrived (sacked), or when a segment sent
+ * after its last transmission arrived more than a quarter RTT later than it was sent (RACK's time rule, which
+ * also finds lost retransmissions); and all of them when the retransmission timer fires.
+ */
+final class Sender {
+
+    static final int DUPLICATE_THRESHOLD = 3;
+
+    private final SegmentPool pool;
+    final SegmentList unsent;
+    final SegmentList inFlight;
+    final RttEstimator rtt;
+    CongestionControl congestion;
+
+    private int bufferLimit;
+    long nextSequence;
+    long peerCumulative;
+    long peerWindow;
+    /** Segments in flight, neither sacked nor marked lost (RFC 6675's pipe). */
+    int pipe;
+    /** Data bytes in flight and not yet sacked: what the peer's window must hold. */
+    long unsackedBytes;
+    int lostWaiting;
+    boolean finQueued;
+    boolean finSent;
+    long finSequence = -1;
+    boolean finAcked;
+    long highestDelivered = -1;
+    private long recoveryEnd;
+    private boolean inRecovery;
+    long rtoDeadline = Long.MAX_VALUE;
+
+    Sender(SegmentPool pool, RttEstimator rtt) {
+        this.pool = pool;
+        this.unsent = new SegmentList(pool);
+        this.inFlight = new SegmentList(pool);
+        this.rtt = rtt;
+    }
+
+    void reset(CongestionControl congestion, int bufferLimit, long initialPeerWindow) {
+        unsent.releaseAll();
+        inFlight.releaseAll();
+        this.congestion = congestion;
+        this.bufferLimit = bufferLimit;
+        nextSequence = 0;
+        peerCumulative = 0;
+        peerWindow = initialPeerWindow;
+        pipe = 0;
+        unsackedBytes = 0;
+        lostWaiting = 0;
+        finQueued = false;
+        finSent = false;
+        finSequence = -1;
+        finAcked = false;
+        highestDelivered = -1;
+        recoveryEnd = 0;
+        inRecovery = false;
+        rtoDeadline = Long.MAX_VALUE;
+    }
+
+    /** Bytes the application may still queue. */
+    long room() {
+        return bufferLimit - unsent.bytes - inFlight.bytes;
+    }
+
+    /**
+     * Queues one application message, cut into segments of at most {@code maxData} bytes. Returns false, queuing
+     * nothing, when the send buffer or the pool has no room for all of it.
+     */
+    boolean offer(byte[] src, int off, int len, int maxData) {
+        int segments = Math.max(1, (len + maxData - 1) / maxData);
+        if (finQueued || len > room() || segments > pool.free()) {
+            return false;
+        }
+        int at = 0;
+        for (int i = 0; i < segments; i++) {
+            int n = Math.min(maxData, len - at);
+            int id = pool.allocate();
+            System.arraycopy(src, off + at, pool.data[id], 0, n);
+            pool.length[id] = n;
+            pool.sequence[id] = nextSequence++;
+            pool.flags[id] = Message.FLAG_RELIABLE | (i == segments - 1 ? Message.FLAG_MESSAGE_END : 0);
+            unsent.append(id);
+            at += n;
+        }
+        return true;
+    }
+
+    /** Queues the FIN after everything already queued; false when the pool is empty (try again later). */
+    boolean queueFin() {
+        if (finQueued) {
+            return true;
+        }
+        int id = pool.allocate();
+        if (id == SegmentPool.NONE) {
+            return false;
+        }
+        pool.sequence[id] = nextSequence++;
+        pool.flags[id] = Message.FLAG_RELIABLE | Message.FLAG_FIN;
+        finSequence = pool.sequence[id];
+        unsent.append(id);
+        finQueued = true;
+        return true;
+    }
+
+    /**
+     * The segment to send next, or NONE: a lost segment first (retransmissions are not held back by the peer's
+     * window, which already counts them), then a new one if the congestion and the peer's windows allow.
+     */
+    int next() {
+        if (pipe >= congestion.window()) {
+            return SegmentPool.NONE;
+        }
+        if (lostWaiting > 0) {
+            for (int id = inFlight.head; id != SegmentPool.NONE; id = pool.next[id]) {
+                if (pool.lost[id] && !pool.sacked[id]) {
+                    return id;
+                }
+            }
+            lostWaiting = 0;
+        }
+        int id = unsent.head;
+        if (id != SegmentPool.NONE && unsackedBytes + pool.length[id] <= Math.max(peerWindow, 0)) {
+            return id;
+        }
+        // A zero window still lets an empty segment (FIN, empty message) through.
+        if (id != SegmentPool.NONE && pool.length[id] == 0) {
+            return id;
+        }
+        return SegmentPool.NONE;
+    }
+
+    /** Records that {@code id}, as {@link #next} returned it, was sent at {@code now}. */
+    void sent(int id, long now) {
+        if (pool.transmissions[id] == 0) {
+            unsent.removeHead();
+            inFlight.append(id);
+            unsackedBytes += pool.length[id];
+            if ((pool.flags[id] & Message.FLAG_FIN) != 0) {
+                finSent = true;
+            }
+        } else {
+            pool.lost[id] = false;
+            lostWaiting--;
+        }
+        pool.transmissions[id]++;
+        pool.time[id] = now;
+        pipe++;
+        if (rtoDeadline == Long.MAX_VALUE) {
+            rtoDeadline = now + rtt.rto();
+        }
+    }
+
+    /** Whether anything waits that {@link #next} could send once the windows allow. */
+    boolean hasWork() {
+        return lostWaiting > 0 || !unsent.isEmpty();
+    }
+
+    boolean allAcked() {
+        return unsent.isEmpty() && inFlight.isEmpty();
+    }
+
+    /** The outcome of one ack, for the connection's counters. */
+    static final class AckOutcome {
+        int newlyAcked;
+        int newlyLost;
+        boolean congestive;
+        boolean randomLoss;
+
+        void clear() {
+            newlyAcked = 0;
+            newlyLost = 0;
+            congestive = false;
+            randomLoss = false;
+        }
+    }
+
+    /**
+     * Applies an ack: releases what the cumulative ack passes, marks sacked ranges, samples the RTT, finds losses
+     * and tells the congestion controller.
+     */
+    void onAck(long now, Message m, long rttSample, AckOutcome out) {
+        out.clear();
+        long cumulative = m.ack();
+        peerWindow = m.window();
+        long rackTime = Long.MIN_VALUE;
+        if (Long.compareUnsigned(cumulative, nextSequence) > 0) {
+            cumulative = nextSequence;  // acks for what was never sent mean nothing
+        }
+        if (Long.compareUnsigned(cumulative, peerCumulative) > 0) {
+            peerCumulative = cumulative;
+        }
+        while (!inFlight.isEmpty() && Long.compareUnsigned(pool.sequence[inFlight.head], peerCumulative) < 0) {
+            int id = inFlight.head;
+            if (!pool.sacked[id]) {
+                rackTime = Math.max(rackTime, pool.time[id]);
+                delivered(id, out);
+            }
+            if ((pool.flags[id] & Message.FLAG_FIN) != 0) {
+                finAcked = true;
+            }
+            inFlight.removeHead();
+            pool.release(id);
+        }
+        int ranges = m.sackCount();
+        for (int r = 0; r < ranges; r++) {
+            long start = peerCumulative + m.sackStart(r);
+            long end = start + m.sackLength(r);
+            for (int id = inFlight.head; id != SegmentPool.NONE; id = pool.next[id]) {
+                long seq = pool.sequence[id];
+                if (Long.compareUnsigned(seq, end) >= 0) {
+                    break;
+                }
+                if (Long.compareUnsigned(seq, start) >= 0 && !pool.sacked[id]) {
+                    pool.sacked[id] = true;
+                    rackTime = Math.max(rackTime, pool.time[id]);
+                    delivered(id, out);
+                }
+            }
+        }
+        if (rttSample > 0) {
+            rtt.sample(rttSample);
+        }
+        if (out.newlyAcked > 0) {
+            detectLosses(rackTime, out);
+            congestion.onAck(now, out.newlyAcked, peerCumulative, nextSequence,
+                rttSample, rtt.hasSample() ? rtt.minimum() : -1);
+            rtoDeadline = inFlight.isEmpty() ? Long.MAX_VALUE : now + rtt.rto();
+        }
+        if (out.newlyLost > 0 && (!inRecovery || Long.compareUnsigned(peerCumulative, recoveryEnd) >= 0)) {
+            // One congestion response per window of data: until what was in flight at the loss is acked.
+            recoveryEnd = nextSequence;
+            inRecovery = true;
+            if (congestion.onLoss(now)) {
+                out.congestive = true;
+            } else {
+                out.randomLoss = true;
+            }
+        }
+    }
+
+    /** The first news that {@code id} arrived, by a sack or the cumulative ack. */
+    private void delivered(int id, AckOutcome out) {
+        out.newlyAcked++;
+        unsackedBytes -= pool.length[id];
+        if (pool.lost[id]) {
+            pool.lost[id] = false;
+            lostWaiting--;
+        } else {
+            pipe--;
+        }
+        if (highestDelivered < 0 || Long.compareUnsigned(pool.sequence[id], highestDelivered) > 0) {
+            highestDelivered = pool.sequence[id];
+        }
+    }
+
+    private void detectLosses(long rackTime, AckOutcome out) {
+        long reorderWindow = Math.max(rtt.smoothed() / 4, 1_000_000L);
+        for (int id = inFlight.head; id != SegmentPool.NONE; id = pool.next[id]) {
+            if (pool.sacked[id] || pool.lost[id]) {
+                continue;
+            }
+            long seq = pool.sequence[id];
+            if (highestDelivered < 0 || Long.compareUnsigned(seq, highestDelivered) >= 0) {
+                break;
+            }
+            boolean byCount = pool.transmissions[id] == 1 && highestDelivered - seq >= DUPLICATE_THRESHOLD;
+            boolean byTime = rackTime != Long.MIN_VALUE && pool.time[id] + reorderWindow < rackTime;
+            if (byCount || byTime) {
+                markLost(id);
+                out.newlyLost++;
+            }
+        }
+    }
+
+    private void markLost(int id) {
+        pool.lost[id] = true;
+        lostWaiting++;
+        pipe--;
+    }
+
+    /** The retransmission timer fired: everything in flight and not sacked is lost; returns how many. */
+    int onTimeout(long now) {
+        int lost = 0;
+        for (int id = inFlight.head; id != SegmentPool.NONE; id = pool.next[id]) {
+            if (!pool.sacked[id] && !pool.lost[id]) {
+                markLost(id);
+                lost++;
+            }
+        }
+        rtt.backOff();
+        congestion.onTimeout(now);
+        recoveryEnd = nextSequence;
+        inRecovery = true;
+        rtoDeadline = inFlight.isEmpty() ? Long.MAX_VALUE : now + rtt.rto();
+        return lost;
+    }
+
+    void releaseAll() {
+        unsent.releaseAll();
+        inFlight.releaseAll();
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.udptunnel.engine;
+
+/**
+ * TCP Vegas as Linux's tcp_vegas.c runs it, in packets: once per round trip it compares the window with what the
+ * base RTT says the path holds, {@code diff = cwnd * (rtt - baseRtt) / baseRtt} packets queued in the network,
+ * and grows the window by one when fewer than alpha are queued, shrinks it by one when more than beta are, and
+ * leaves slow start as soon as more than gamma are.
+ *
+ * <p>Beyond Linux: the same queue estimate tells random loss from congestion. A loss while fewer than alpha
+ * packets are queued cannot come from a full queue, so it is repaired without shrinking the window; a loss with
+ * the queue at alpha or above halves the window as Reno would.
+ */
+final class Vegas implements CongestionControl {
+
+    static final int ALPHA = 2;
+    static final int BETA = 4;
+    static final int GAMMA = 1;
+    static final int INITIAL_WINDOW = 10;
+    static final int MIN_WINDOW = 2;
+
+    private final int maxWindow;
+    private int window = INITIAL_WINDOW;
+    private int slowStartThreshold = Integer.MAX_VALUE;
+    private long roundEnd;
+    private long roundMinRtt = Long.MAX_VALUE;
+    private int roundSamples;
+    /** The last queue estimate, in packets; what a loss is judged by. */
+    private long queued;
+
+    Vegas(int maxWindow) {
+        this.maxWindow = maxWindow;
+    }
+
+    @Override
+    public int window() {
+        return window;
+    }
+
+    @Override
+    public void onAck(long nowNanos, int acked, long cumulative, long nextSeq, long rttNanos, long baseRttNanos) {
+        if (rttNanos > 0) {
+            roundMinRtt = Math.min(roundMinRtt, rttNanos);
+            roundSamples++;
+        }
+        if (Long.compareUnsigned(cumulative, roundEnd) > 0) {
+            endRound(baseRttNanos, acked);
+            roundEnd = nextSeq;
+        } else if (inSlowStart()) {
+            grow(acked);
+        }
+    }
+
+    private void endRound(long baseRtt, int acked) {
+        if (roundSamples > 2 && baseRtt > 0 && baseRtt != Long.MAX_VALUE) {
+            long rtt = roundMinRtt;
+            queued = window * (rtt - baseRtt) / baseRtt;
+            if (inSlowStart() && queued > GAMMA) {
+                long target = window * baseRtt / rtt;
+                window = (int) Math.max(MIN_WINDOW, Math.min(window, target + 1));
+                slowStartThreshold = Math.max(MIN_WINDOW, window - 1);
+            } else if (inSlowStart()) {
+                grow(acked);
+            } else if (queued > BETA) {
+                window = Math.max(MIN_WINDOW, window - 1);
+                slowStartThreshold = Math.max(MIN_WINDOW, window - 1);
+            } else if (queued < ALPHA) {
+                window = Math.min(maxWindow, window + 1);
+            }
+        } else if (inSlowStart()) {
+            grow(acked);
+        }
+        roundSamples = 0;
+        roundMinRtt = Long.MAX_VALUE;
+    }
+
+    @Override
+    public boolean onLoss(long nowNanos) {
+        if (queued < ALPHA) {
+            return false;
+        }
+        window = Math.max(MIN_WINDOW, window / 2);
+        slowStartThreshold = window;
+        return true;
+    }
+
+    @Override
+    public void onTimeout(long nowNanos) {
+        slowStartThreshold = Math.max(MIN_WINDOW, window / 2);
+        window = MIN_WINDOW;
+    }
+
+    /** The last queue estimate, packets. */
+    long queued() {
+        return queued;
+    }
+
+    private boolean inSlowStart() {
+        return window < slowStartThreshold;
+    }
+
+    private void grow(int acked) {
+        window = (int) Math.min(maxWindow, Math.min((long) slowStartThreshold, (long) window + acked));
+    }
+}
