@@ -98,6 +98,11 @@ public final class PacketCrypto {
         return connectionKey(theirPublic, theirOff, ourSecret, 0, into);
     }
 
+    /** crypto_box_beforenm into {@code out[0..32)}; false, writing nothing, for a small-order key. */
+    public boolean connectionKey(byte[] theirPublic, int theirOff, byte[] ourSecret, int secretOff, byte[] out) {
+        return cryptoBox.beforenm(theirPublic, theirOff, ourSecret, secretOff, out, 0);
+    }
+
     /** As above, with our secret at {@code secretOff}. */
     public boolean connectionKey(byte[] theirPublic, int theirOff, byte[] ourSecret, int secretOff, SecretBox into) {
         if (!cryptoBox.beforenm(theirPublic, theirOff, ourSecret, secretOff, key, 0)) {

@@ -23,6 +23,15 @@ final class RttEstimator {
         this.maxRto = maxRtoNanos;
     }
 
+    void reset() {
+        smoothed = 0;
+        variation = 0;
+        latest = 0;
+        minimum = Long.MAX_VALUE;
+        hasSample = false;
+        backoff = 0;
+    }
+
     void sample(long rttNanos) {
         if (rttNanos <= 0) {
             rttNanos = 1;

@@ -212,8 +212,9 @@ final class Sender {
             pool.release(id);
         }
         int ranges = m.sackCount();
+        long base = m.ack();  // ranges count from this message's own cumulative ack, not the newest one seen
         for (int r = 0; r < ranges; r++) {
-            long start = peerCumulative + m.sackStart(r);
+            long start = base + m.sackStart(r);
             long end = start + m.sackLength(r);
             for (int id = inFlight.head; id != SegmentPool.NONE; id = pool.next[id]) {
                 long seq = pool.sequence[id];

@@ -1,0 +1,1028 @@
+package io.github.udptunnel.engine;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+import io.github.udptunnel.crypto.ConstantTime;
+import io.github.udptunnel.crypto.CryptoBox;
+import io.github.udptunnel.crypto.KeystreamRandom;
+import io.github.udptunnel.crypto.PublicKey;
+import io.github.udptunnel.crypto.SecretBox;
+import io.github.udptunnel.trust.KnownHosts;
+import io.github.udptunnel.wire.Cookie;
+import io.github.udptunnel.wire.CookiePacket;
+import io.github.udptunnel.wire.DataPacket;
+import io.github.udptunnel.wire.DropReason;
+import io.github.udptunnel.wire.HelloPacket;
+import io.github.udptunnel.wire.InitPacket;
+import io.github.udptunnel.wire.Message;
+import io.github.udptunnel.wire.Packet;
+import io.github.udptunnel.wire.PacketType;
+
+/**
+ * The sans-I/O protocol engine of one endpoint, client or server (docs/PROTOCOL.md): datagrams and the time in,
+ * datagrams, events and a deadline out. No sockets, threads or clocks inside; one thread calls everything.
+ *
+ * <p>Everything it needs per packet is made at construction: the connection table, the segment pool, the codecs,
+ * the cipher state. The application side ({@link #connect}, {@link #accept}, {@link #send}, {@link #receive},
+ * {@link #finish}, {@link #close}, {@link #abort}) names connections by a {@code long} handle.
+ */
+public final class Endpoint implements DatagramEngine {
+
+    /** The server's answer to an INIT when its table is full uses this counter, which nothing else does. */
+    static final long SERVER_FULL_COUNTER = -1L;
+    static final int ABORT_UNSPECIFIED = 0;
+    static final int ABORT_SERVER_FULL = 1;
+    static final int ABORT_MESSAGE_TOO_LARGE = 2;
+
+    private final EngineConfig config;
+    private final boolean server;
+    private final EngineStats stats = new EngineStats();
+    private final KeystreamRandom random;
+    private final SegmentPool pool;
+    private final Connection[] connections;
+    private final byte[] keys;
+    private final ConnectionIndex index;
+    private final DeadlineHeap deadlines;
+    private final IntQueue freeSlots;
+    private final IntQueue ready;
+    private final IntQueue acceptQueue;
+    private final EventQueue events;
+    private final PacketCrypto crypto = new PacketCrypto();
+    private final HelloPacket helloView = new HelloPacket();
+    private final CookiePacket cookieView = new CookiePacket();
+    private final InitPacket initView = new InitPacket();
+    private final DataPacket dataView = new DataPacket();
+    private final Message reader = new Message();
+    private final Message writer = new Message();
+    private final Sender.AckOutcome ackOutcome = new Sender.AckOutcome();
+    private final ControlQueue control;
+
+    // Server only.
+    private final byte[] serverSecret;
+    private final byte[] serverPublic;
+    private final CookieJar cookies;
+    private final HandshakeRateLimiter limiter;
+
+    // Scratch, reused for every packet.
+    private final byte[] cookieContents = new byte[Cookie.PLAINTEXT_SIZE];
+    private final byte[] connectionSecret = new byte[32];
+    private final byte[] connectionKey = new byte[32];
+    private final byte[] connectionPublic = new byte[32];
+    private final byte[] nonceSuffix = new byte[16];
+    private final SecretBox scratchBox = new SecretBox();
+    private ByteBuffer copyBuffer;
+
+    private int openConnections;
+    private boolean closed;
+    /** The latest time any call brought in: when the ready queue holds work, the deadline is now. */
+    private long lastNow = Long.MIN_VALUE;
+
+    public Endpoint(EngineConfig config) {
+        this.config = config;
+        this.server = config.isServer();
+        this.random = config.random;
+        int capacity = config.maxConnections;
+        this.pool = new SegmentPool(config.bufferSegments, Math.max(config.maxDataPerPacket, DataPacket.MAX_MESSAGE_SIZE));
+        this.connections = new Connection[capacity];
+        this.keys = new byte[capacity * 32];
+        this.freeSlots = new IntQueue(capacity);
+        for (int i = 0; i < capacity; i++) {
+            connections[i] = new Connection(i, pool, config);
+            freeSlots.add(i);
+        }
+        this.index = new ConnectionIndex(capacity, random.nextLong(), keys);
+        this.deadlines = new DeadlineHeap(capacity);
+        this.ready = new IntQueue(capacity);
+        this.acceptQueue = new IntQueue(capacity);
+        this.events = new EventQueue(capacity * 4);
+        this.control = new ControlQueue(server ? 256 : 0);
+        if (server) {
+            serverSecret = new byte[32];
+            config.serverKey.copyPrivateKey(serverSecret, 0);
+            serverPublic = config.serverKey.publicKey().toBytes();
+            cookies = new CookieJar(random, config.minuteKeyNanos, config.cookiesPerMinuteKey);
+            limiter = new HandshakeRateLimiter(config.handshakesPerSecond, config.handshakeBurst, 4096,
+                config.handshakesPerSecondPerSource, config.handshakeBurstPerSource);
+        } else {
+            serverSecret = null;
+            serverPublic = null;
+            cookies = null;
+            limiter = null;
+        }
+        CryptoBox.precompute();
+    }
+
+    public EngineStats stats() {
+        return stats;
+    }
+
+    public boolean isServer() {
+        return server;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Datagrams in
+
+    @Override
+    public void handleDatagram(long now, InetSocketAddress from, ByteBuffer datagram) {
+        if (closed) {
+            return;
+        }
+        if (cookies != null && cookies.rotateIfDue(now)) {
+            stats.increment(Counter.MINUTE_KEY_ROTATIONS);
+        }
+        ByteBuffer buf = datagram;
+        if (!datagram.hasArray()) {
+            buf = copyToHeap(datagram);
+        }
+        int offset = buf.position();
+        int length = buf.remaining();
+        stats.add(Counter.BYTES_RECEIVED, length);
+        DropReason reason = Packet.check(buf, offset, length);
+        if (reason != null) {
+            stats.drop(reason);
+            return;
+        }
+        PacketType type = PacketType.ofCode(buf.get(offset + 3));
+        switch (type) {
+            case HELLO -> reason = server ? onHello(now, from, buf, offset, length) : DropReason.UNEXPECTED_TYPE;
+            case COOKIE -> reason = server ? DropReason.UNEXPECTED_TYPE : onCookie(now, from, buf, offset, length);
+            case INIT -> reason = server ? onInit(now, from, buf, offset, length) : DropReason.UNEXPECTED_TYPE;
+            case DATA -> reason = onData(now, from, buf, offset, length);
+            default -> reason = DropReason.UNKNOWN_TYPE;
+        }
+        if (reason != null) {
+            stats.drop(reason);
+        }
+    }
+
+    private ByteBuffer copyToHeap(ByteBuffer direct) {
+        if (copyBuffer == null) {
+            copyBuffer = ByteBuffer.allocate(Packet.MAX_DATAGRAM_SIZE + 1);
+        }
+        copyBuffer.clear();
+        int n = Math.min(direct.remaining(), copyBuffer.capacity());
+        copyBuffer.put(0, direct, direct.position(), n);
+        copyBuffer.limit(n);
+        return copyBuffer;
+    }
+
+    /** Server: answer a HELLO with a COOKIE, keeping nothing. */
+    private DropReason onHello(long now, InetSocketAddress from, ByteBuffer buf, int offset, int length) {
+        stats.increment(Counter.HELLO_RECEIVED);
+        stats.add(Counter.HELLO_BYTES_RECEIVED, length);
+        helloView.wrap(buf, offset, length);
+        byte[] a = buf.array();
+        int clientKey = buf.arrayOffset() + helloView.clientKeyIndex();
+        if (CryptoBox.isSmallOrder(a, clientKey)) {
+            return DropReason.LOW_ORDER_KEY;
+        }
+        if (control.isFull() || !limiter.allow(now, from.getAddress())) {
+            return DropReason.RATE_LIMITED;
+        }
+        long counter = cookies.nextCounter();
+        if (counter < 0) {
+            return DropReason.RATE_LIMITED;
+        }
+        random.nextBytes(connectionSecret, 0, 32);
+        CryptoBox.publicKey(connectionSecret, 0, connectionPublic, 0);
+        random.nextBytes(nonceSuffix, 0, 16);
+        ByteBuffer out = control.reserve(from);
+        crypto.sealCookie(out, 0, a, clientKey, serverSecret, serverPublic, connectionSecret, connectionPublic,
+            cookies.currentKey(), counter, nonceSuffix);
+        java.util.Arrays.fill(connectionSecret, (byte) 0);
+        control.commit(CookiePacket.SIZE);
+        stats.increment(Counter.COOKIE_SENT);
+        stats.add(Counter.COOKIE_BYTES_SENT, CookiePacket.SIZE);
+        return null;
+    }
+
+    /** Client: a COOKIE for a pending connect: trust decision, connection key, then INIT. */
+    private DropReason onCookie(long now, InetSocketAddress from, ByteBuffer buf, int offset, int length) {
+        stats.increment(Counter.COOKIE_RECEIVED);
+        cookieView.wrap(buf, offset, length);
+        byte[] a = buf.array();
+        int base = buf.arrayOffset();
+        int slot = index.find(a, base + cookieView.clientKeyIndex());
+        if (slot < 0) {
+            return DropReason.COOKIE_UNEXPECTED;
+        }
+        Connection c = connections[slot];
+        if (c.state != ConnectionState.HELLO_SENT || !from.equals(c.peer)) {
+            return DropReason.COOKIE_UNEXPECTED;
+        }
+        int serverKey = base + cookieView.serverKeyIndex();
+        if (CryptoBox.isSmallOrder(a, serverKey)) {
+            return DropReason.LOW_ORDER_KEY;
+        }
+        if (!crypto.openCookie(cookieView, c.secret)) {
+            return DropReason.COOKIE_UNEXPECTED;
+        }
+        int plain = base + cookieView.boxIndex() + 16;
+        if (CryptoBox.isSmallOrder(a, plain)) {
+            return DropReason.LOW_ORDER_KEY;
+        }
+        PublicKey presented = PublicKey.of(a, serverKey);
+        KnownHosts knownHosts = config.knownHosts;
+        PublicKey pinned = knownHosts.lookup(c.host);
+        if (pinned == null) {
+            pinned = knownHosts.pinIfAbsent(c.host, presented);
+        }
+        c.serverKey = presented;
+        if (!pinned.equals(presented)) {
+            c.pinnedKey = pinned;
+            stats.increment(Counter.HANDSHAKES_FAILED);
+            endConnection(c, CloseReason.SERVER_KEY_CHANGED, EventType.CONNECT_FAILED);
+            return null;
+        }
+        if (!crypto.connectionKey(a, plain, c.secret, c.box)) {
+            return DropReason.LOW_ORDER_KEY;
+        }
+        System.arraycopy(a, plain + 32, c.cookie, 0, Cookie.SIZE);
+        c.state = ConnectionState.INIT_SENT;
+        c.handshakeInterval = config.handshakeRetransmitNanos;
+        c.handshakeDeadline = now;
+        c.lastReceived = now;
+        schedule(c, now);
+        return null;
+    }
+
+    /** Server: an INIT, for a live connection (a retransmission) or for a new one (every check, then a slot). */
+    private DropReason onInit(long now, InetSocketAddress from, ByteBuffer buf, int offset, int length) {
+        stats.increment(Counter.INIT_RECEIVED);
+        initView.wrap(buf, offset, length);
+        byte[] a = buf.array();
+        int clientKey = buf.arrayOffset() + initView.clientKeyIndex();
+        int slot = index.find(a, clientKey);
+        if (slot >= 0) {
+            Connection c = connections[slot];
+            long counter = initView.counter();
+            if (!c.replay.check(counter)) {
+                return DropReason.REPLAYED;
+            }
+            if (!crypto.openInit(initView, c.box)) {
+                return DropReason.BOX_INVALID;
+            }
+            return onMessage(c, now, from, counter, buf, initView.boxIndex() + 16, initView.boxLength() - 16);
+        }
+        if (!limiter.allow(now, from.getAddress())) {
+            return DropReason.RATE_LIMITED;
+        }
+        int which = cookies.open(crypto, initView, cookieContents);
+        if (which == CookieJar.NONE) {
+            return DropReason.COOKIE_INVALID;
+        }
+        if (!ConstantTime.equals(cookieContents, 0, a, clientKey, 32)) {
+            return DropReason.COOKIE_KEY_MISMATCH;
+        }
+        long cookieCounter = cookies.openedCounter();
+        if (cookies.isUsed(which, cookieCounter)) {
+            return DropReason.INIT_REPLAYED;
+        }
+        boolean derived = crypto.connectionKey(a, clientKey, cookieContents, 32, connectionKey);
+        java.util.Arrays.fill(cookieContents, (byte) 0);
+        if (!derived) {
+            return DropReason.LOW_ORDER_KEY;
+        }
+        scratchBox.setKey(connectionKey, 0);
+        if (!crypto.openInit(initView, scratchBox)) {
+            java.util.Arrays.fill(connectionKey, (byte) 0);
+            return DropReason.BOX_INVALID;
+        }
+        int messageAt = initView.boxIndex() + 16;
+        int messageLength = initView.boxLength() - 16;
+        if (reader.wrap(buf, messageAt, messageLength) != null) {
+            java.util.Arrays.fill(connectionKey, (byte) 0);
+            return DropReason.MESSAGE_MALFORMED;
+        }
+        if (freeSlots.isEmpty()) {
+            java.util.Arrays.fill(connectionKey, (byte) 0);
+            answerServerFull(from, a, clientKey);
+            return DropReason.TABLE_FULL;
+        }
+        cookies.markUsed(which, cookieCounter);
+        Connection c = open(now, a, clientKey, from, false);
+        c.box.setKey(connectionKey, 0);
+        java.util.Arrays.fill(connectionKey, (byte) 0);
+        acceptQueue.add(c.slot);
+        events.add(EventType.ACCEPTED, c.handle(), null);
+        stats.increment(Counter.HANDSHAKES_COMPLETED);
+        return onMessage(c, now, from, initView.counter(), buf, messageAt, messageLength);
+    }
+
+    /** The stateless, authenticated "server full" answer (docs/PROTOCOL.md, section 9). */
+    private void answerServerFull(InetSocketAddress to, byte[] a, int clientKey) {
+        if (control.isFull()) {
+            return;
+        }
+        ByteBuffer out = control.reserve(to);
+        int at = DataPacket.BOX_OFFSET + 16;
+        writer.wrapForWrite(out, at).flags(Message.FLAG_ABORT).sackCount(0).dataLength(1).window(0)
+            .sequence(0).ack(0).timestamp(0).echo(0).ackDelay(0);
+        out.put(writer.dataIndex(), (byte) ABORT_SERVER_FULL);
+        int n = crypto.sealData(out, 0, a, clientKey, false, SERVER_FULL_COUNTER, scratchBox, writer.encodedLength());
+        control.commit(n);
+    }
+
+    private DropReason onData(long now, InetSocketAddress from, ByteBuffer buf, int offset, int length) {
+        stats.increment(Counter.DATA_RECEIVED);
+        dataView.wrap(buf, offset, length);
+        int slot = index.find(buf.array(), buf.arrayOffset() + dataView.clientKeyIndex());
+        if (slot < 0) {
+            return DropReason.UNKNOWN_CONNECTION;
+        }
+        Connection c = connections[slot];
+        if (c.state == ConnectionState.HELLO_SENT) {
+            return DropReason.UNKNOWN_CONNECTION;
+        }
+        long counter = dataView.counter();
+        if (!c.replay.check(counter)) {
+            return DropReason.REPLAYED;
+        }
+        if (!crypto.openData(dataView, !c.client, c.box)) {
+            return DropReason.BOX_INVALID;
+        }
+        return onMessage(c, now, from, counter, buf, dataView.boxIndex() + 16, dataView.boxLength() - 16);
+    }
+
+    /** An authentic message for {@code c}: replay window, roaming, acks, data, close. */
+    private DropReason onMessage(Connection c, long now, InetSocketAddress from, long counter, ByteBuffer buf,
+                                 int at, int length) {
+        Message m = reader;
+        if (m.wrap(buf, at, length) != null) {
+            return DropReason.MESSAGE_MALFORMED;
+        }
+        boolean newest = !c.receivedAny || Long.compareUnsigned(counter, c.replay.highest()) > 0;
+        if (!c.replay.update(counter)) {
+            return DropReason.REPLAYED;
+        }
+        c.receivedAny = true;
+        if (newest && !from.equals(c.peer)) {
+            if (c.peer != null) {
+                stats.increment(Counter.PEER_ADDRESS_CHANGES);
+            }
+            c.peer = from;
+        }
+        c.lastReceived = now;
+        c.packetsReceived++;
+        if (m.hasFlag(Message.FLAG_ABORT)) {
+            int code = m.dataLength() > 0 ? buf.get(m.dataIndex()) : ABORT_UNSPECIFIED;
+            boolean connecting = c.state == ConnectionState.INIT_SENT;
+            CloseReason reason = code == ABORT_SERVER_FULL ? CloseReason.SERVER_FULL
+                : code == ABORT_MESSAGE_TOO_LARGE ? CloseReason.MESSAGE_TOO_LARGE : CloseReason.RESET_BY_PEER;
+            if (connecting) {
+                stats.increment(Counter.HANDSHAKES_FAILED);
+            }
+            endConnection(c, reason, connecting ? EventType.CONNECT_FAILED : EventType.CLOSED);
+            return null;
+        }
+        if (c.client && c.state == ConnectionState.INIT_SENT) {
+            c.state = ConnectionState.ESTABLISHED;
+            c.handshakeDeadline = Long.MAX_VALUE;
+            c.connectDeadline = Long.MAX_VALUE;
+            stats.increment(Counter.HANDSHAKES_COMPLETED);
+            events.add(EventType.CONNECTED, c.handle(), null);
+        }
+        c.receiver.noteTimestamp(m.timestamp(), now);
+        long rttSample = rttSample(now, m);
+        Sender s = c.sender;
+        long roomBefore = s.room();
+        s.onAck(now, m, rttSample, ackOutcome);
+        if (ackOutcome.randomLoss) {
+            stats.increment(Counter.RANDOM_LOSSES);
+        } else if (ackOutcome.congestive) {
+            stats.increment(Counter.CONGESTIVE_LOSSES);
+        }
+        if (roomBefore <= 0 && s.room() > 0) {
+            events.add(EventType.WRITABLE, c.handle(), null);
+        }
+        if (m.hasFlag(Message.FLAG_RELIABLE)) {
+            int dataLength = m.dataLength();
+            Receiver.Verdict verdict = c.receiver.onReliable(now, m, buf, config.maxAckDelayNanos);
+            switch (verdict) {
+                case BEYOND_WINDOW -> {
+                    return DropReason.BEYOND_WINDOW;
+                }
+                case MESSAGE_TOO_LARGE -> {
+                    abortConnection(c, ABORT_MESSAGE_TOO_LARGE, CloseReason.MESSAGE_TOO_LARGE);
+                    return null;
+                }
+                case ACCEPTED -> {
+                    c.bytesReceived += dataLength;
+                    if (c.receiver.completeMessages > 0) {
+                        events.add(EventType.READABLE, c.handle(), null);
+                    }
+                }
+                default -> { }
+            }
+        } else if (m.hasFlag(Message.FLAG_PING)) {
+            c.receiver.ackNow = true;
+        }
+        if (c.receiver.finReceived && !c.peerFinishedReported) {
+            c.peerFinishedReported = true;
+            events.add(EventType.PEER_FINISHED, c.handle(), null);
+        }
+        if (c.state == ConnectionState.ESTABLISHED && c.receiver.finReceived && c.sender.finAcked) {
+            finishClose(c, now);
+        }
+        schedule(c, now);
+        return null;
+    }
+
+    /** RTT from the echoed timestamp, less the time the peer held its ack; -1 when the message gives none. */
+    private static long rttSample(long now, Message m) {
+        long echo = m.echo();
+        if (echo == 0) {
+            return -1;
+        }
+        long micros = ((timestamp(now) - echo) & 0xffff_ffffL) - m.ackDelay();
+        if (micros <= 0 || micros > Integer.MAX_VALUE) {
+            return -1;
+        }
+        return micros * 1000;
+    }
+
+    static long timestamp(long now) {
+        long t = (now / 1000) & 0xffff_ffffL;
+        return t == 0 ? 1 : t;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Datagrams out
+
+    @Override
+    public InetSocketAddress pollTransmit(long now, ByteBuffer out) {
+        while (!ready.isEmpty()) {
+            int slot = ready.peek();
+            Connection c = connections[slot];
+            InetSocketAddress to = c.state == ConnectionState.FREE ? null : produce(c, now, out);
+            if (to != null) {
+                ready.poll();
+                ready.add(slot);  // round robin between connections with data
+                return to;
+            }
+            ready.poll();
+            c.queued = false;
+        }
+        if (!control.isEmpty()) {
+            return control.take(out);
+        }
+        return null;
+    }
+
+    /** Writes the next packet of {@code c} into {@code out}, or returns null when it has nothing to send now. */
+    private InetSocketAddress produce(Connection c, long now, ByteBuffer out) {
+        if (c.state == ConnectionState.HELLO_SENT) {
+            if (c.handshakeDeadline > now) {
+                return null;
+            }
+            int n = HelloPacket.encode(out, out.position(), keys, c.slot * 32);
+            nextHandshakeRetransmit(c, now);
+            stats.increment(Counter.HELLO_SENT);
+            return sent(c, now, out, n);
+        }
+        if (c.abortPending) {
+            int n = writeMessage(c, now, out, Message.FLAG_ABORT, SegmentPool.NONE, c.abortCode);
+            c.abortPending = false;
+            InetSocketAddress to = sent(c, now, out, n);
+            endConnection(c, CloseReason.ABORTED_LOCALLY, EventType.CLOSED);
+            return to;
+        }
+        if (c.state != ConnectionState.INIT_SENT && c.state != ConnectionState.ESTABLISHED
+            && c.state != ConnectionState.CLOSED) {
+            return null;
+        }
+        boolean init = c.state == ConnectionState.INIT_SENT;
+        int segment = c.state == ConnectionState.CLOSED ? SegmentPool.NONE : c.sender.next();
+        if (segment != SegmentPool.NONE && init && pool.length[segment] > InitPacket.MAX_MESSAGE_SIZE
+            - Message.MAX_HEADER_SIZE) {
+            segment = SegmentPool.NONE;  // too big for an INIT: it waits one round trip for the handshake
+        }
+        boolean handshakeDue = init && c.handshakeDeadline <= now;
+        boolean ackDue = c.receiver.ackDue(now) && c.receivedAny;
+        if (segment == SegmentPool.NONE && !handshakeDue && !ackDue && !c.pingDue) {
+            return null;
+        }
+        int flags = c.pingDue || init ? Message.FLAG_PING : 0;
+        int n = writeMessage(c, now, out, flags, segment, -1);
+        if (segment != SegmentPool.NONE) {
+            if (pool.transmissions[segment] > 0) {
+                c.retransmits++;
+                stats.increment(Counter.RETRANSMITS);
+            }
+            c.sender.sent(segment, now);
+            c.bytesSent += pool.length[segment];
+        }
+        if (init) {
+            nextHandshakeRetransmit(c, now);
+            stats.increment(Counter.INIT_SENT);
+        } else {
+            stats.increment(Counter.DATA_SENT);
+        }
+        c.pingDue = false;
+        InetSocketAddress to = sent(c, now, out, n);
+        schedule(c, now);
+        return to;
+    }
+
+    /**
+     * Writes an INIT or DATA packet for {@code c} carrying {@code segment} (or none), the ack fields and
+     * {@code flags}; returns its length. {@code abortCode} >= 0 adds the one reason byte of an ABORT.
+     */
+    private int writeMessage(Connection c, long now, ByteBuffer out, int flags, int segment, int abortCode) {
+        boolean init = c.state == ConnectionState.INIT_SENT;
+        int base = out.position();
+        int at = base + (init ? InitPacket.BOX_OFFSET : DataPacket.BOX_OFFSET) + 16;
+        Message w = writer.wrapForWrite(out, at);
+        int dataLength = 0;
+        long sequence = c.sender.nextSequence;
+        if (segment != SegmentPool.NONE) {
+            flags |= pool.flags[segment];
+            sequence = pool.sequence[segment];
+            dataLength = pool.length[segment];
+        }
+        w.flags(flags).sequence(sequence).timestamp(timestamp(now));
+        c.receiver.writeAck(w, now);
+        c.receiver.acked();
+        if (abortCode >= 0) {
+            dataLength = 1;
+            w.dataLength(1);
+            out.put(w.dataIndex(), (byte) abortCode);
+        } else {
+            w.dataLength(dataLength);
+            if (dataLength > 0) {
+                out.put(w.dataIndex(), pool.data[segment], 0, dataLength);
+            }
+        }
+        int keyOff = c.slot * 32;
+        long counter = c.sendCounter++;
+        return init
+            ? crypto.sealInit(out, base, keys, keyOff, c.cookie, counter, c.box, w.encodedLength())
+            : crypto.sealData(out, base, keys, keyOff, c.client, counter, c.box, w.encodedLength());
+    }
+
+    private InetSocketAddress sent(Connection c, long now, ByteBuffer out, int length) {
+        out.limit(out.position() + length);
+        c.lastSent = now;
+        c.packetsSent++;
+        stats.add(Counter.BYTES_SENT, length);
+        return c.peer;
+    }
+
+    private void nextHandshakeRetransmit(Connection c, long now) {
+        c.handshakeDeadline = now + c.handshakeInterval;
+        c.handshakeInterval = Math.min(c.handshakeInterval * 2, config.handshakeRetransmitMaxNanos);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Timers
+
+    @Override
+    public long nextDeadline() {
+        if (!ready.isEmpty()) {
+            return lastNow;  // something may be sendable now: the shell should call pollTransmit
+        }
+        long next = deadlines.earliest();
+        if (cookies != null) {
+            next = Math.min(next, cookies.nextRotation());
+        }
+        return next;
+    }
+
+    @Override
+    public void handleTimeout(long now) {
+        if (cookies != null && cookies.rotateIfDue(now)) {
+            stats.increment(Counter.MINUTE_KEY_ROTATIONS);
+        }
+        while (deadlines.earliest() <= now) {
+            Connection c = connections[deadlines.earliestSlot()];
+            deadlines.remove(c.slot);
+            onTimer(c, now);
+        }
+    }
+
+    private void onTimer(Connection c, long now) {
+        if (c.connectDeadline <= now && (c.state == ConnectionState.HELLO_SENT || c.state == ConnectionState.INIT_SENT)) {
+            stats.increment(Counter.HANDSHAKES_FAILED);
+            endConnection(c, CloseReason.CONNECT_TIMEOUT, EventType.CONNECT_FAILED);
+            return;
+        }
+        if (c.lingerDeadline <= now) {
+            c.lingerDeadline = Long.MAX_VALUE;
+            unindex(c);
+            freeIfDone(c);
+            return;
+        }
+        if (c.state == ConnectionState.ESTABLISHED && c.lastReceived + config.idleTimeoutNanos <= now) {
+            endConnection(c, CloseReason.IDLE_TIMEOUT, EventType.CLOSED);
+            return;
+        }
+        if (c.sender.rtoDeadline <= now) {
+            int lost = c.sender.onTimeout(now);
+            if (lost > 0) {
+                stats.increment(Counter.TIMEOUTS);
+            }
+        }
+        if (c.probeDeadline <= now) {
+            c.probeDeadline = Long.MAX_VALUE;
+            c.pingDue = true;
+        }
+        if (config.keepaliveNanos > 0 && c.state == ConnectionState.ESTABLISHED
+            && c.lastSent + config.keepaliveNanos <= now) {
+            c.pingDue = true;
+        }
+        schedule(c, now);
+    }
+
+    /** Puts {@code c} in the ready queue and sets its next deadline from all of its timers. */
+    private void schedule(Connection c, long now) {
+        lastNow = Math.max(lastNow, now);
+        if (c.state == ConnectionState.FREE) {
+            return;
+        }
+        if (!c.queued) {
+            c.queued = true;
+            ready.add(c.slot);
+        }
+        long next = Math.min(c.connectDeadline, c.lingerDeadline);
+        if (c.state == ConnectionState.HELLO_SENT || c.state == ConnectionState.INIT_SENT) {
+            next = Math.min(next, c.handshakeDeadline);
+        }
+        if (c.state == ConnectionState.INIT_SENT || c.state == ConnectionState.ESTABLISHED) {
+            Sender s = c.sender;
+            next = Math.min(next, s.rtoDeadline);
+            next = Math.min(next, c.receiver.ackDeadline);
+            if (c.state == ConnectionState.ESTABLISHED) {
+                next = Math.min(next, c.lastReceived + config.idleTimeoutNanos);
+                if (config.keepaliveNanos > 0) {
+                    next = Math.min(next, c.lastSent + config.keepaliveNanos);
+                }
+            }
+            // A sender blocked by a closed window with nothing in flight probes it on the retransmission timer.
+            if (s.hasWork() && s.inFlight.isEmpty() && s.next() == SegmentPool.NONE) {
+                if (c.probeDeadline == Long.MAX_VALUE) {
+                    c.probeDeadline = now + c.rtt.rto();
+                }
+            } else {
+                c.probeDeadline = Long.MAX_VALUE;
+            }
+            next = Math.min(next, c.probeDeadline);
+        }
+        if (next <= now) {
+            next = now + 1;  // due now: the ready queue sends it; never a deadline in the past
+        }
+        deadlines.set(c.slot, next);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The application side
+
+    /**
+     * Starts a connection to {@code server}, whose key is checked against the one pinned for {@code host}.
+     * Returns the connection's handle; the CONNECTED or CONNECT_FAILED event says how it went.
+     */
+    public long connect(long now, InetSocketAddress server, String host) {
+        if (this.server) {
+            throw new IllegalStateException("this endpoint is a server: it accepts connections, it does not make them");
+        }
+        ensureOpen();
+        if (freeSlots.isEmpty()) {
+            throw new IllegalStateException("every one of the " + config.maxConnections
+                + " connection slots is in use (maxConnections)");
+        }
+        int slot = freeSlots.peek();
+        Connection c = connections[slot];
+        random.nextBytes(c.secret, 0, 32);
+        CryptoBox.publicKey(c.secret, 0, keys, slot * 32);
+        c = open(now, keys, slot * 32, server, true);
+        c.host = host;
+        c.state = ConnectionState.HELLO_SENT;
+        c.connectDeadline = now + config.connectTimeoutNanos;
+        c.handshakeInterval = config.handshakeRetransmitNanos;
+        c.handshakeDeadline = now;
+        schedule(c, now);
+        return c.handle();
+    }
+
+    /** The next connection a client opened to this server, or -1. */
+    public long accept() {
+        while (!acceptQueue.isEmpty()) {
+            Connection c = connections[acceptQueue.poll()];
+            if (c.state != ConnectionState.FREE && !c.released) {
+                return c.handle();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Queues one message. Returns false, queuing nothing, when the send buffer has no room for all of it (a
+     * WRITABLE event follows when it has). Throws when the message is larger than allowed or the connection is
+     * not open for sending.
+     */
+    public boolean send(long now, long handle, byte[] src, int off, int len) {
+        Connection c = live(handle);
+        if (len > config.maxMessageBytes) {
+            throw new IllegalArgumentException("a message of " + len + " bytes is larger than maxMessageBytes ("
+                + config.maxMessageBytes + ")");
+        }
+        if (!c.isOpen() || c.finishRequested) {
+            throw new IllegalStateException("connection is " + describe(c) + ": it sends nothing more");
+        }
+        if (!c.sender.offer(src, off, len, config.maxDataPerPacket)) {
+            return false;
+        }
+        schedule(c, now);
+        return true;
+    }
+
+    /** Length of the next complete message on the connection, or -1 when none has arrived whole. */
+    public int nextMessageLength(long handle) {
+        return live(handle).receiver.nextMessageLength();
+    }
+
+    /**
+     * Copies the next complete message into {@code dst} and returns its length; -1 when none has arrived whole.
+     * Throws when {@code dst} has no room for it (ask {@link #nextMessageLength} first).
+     */
+    public int receive(long now, long handle, byte[] dst, int off) {
+        Connection c = live(handle);
+        int length = c.receiver.nextMessageLength();
+        if (length < 0) {
+            return -1;
+        }
+        if (dst.length - off < length) {
+            throw new IllegalArgumentException("the next message is " + length + " bytes; the buffer has room for "
+                + (dst.length - off));
+        }
+        boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
+        c.receiver.read(dst, off);
+        stats.increment(Counter.MESSAGES_DELIVERED);
+        if (wasClosed && c.receiver.window() >= config.maxDataPerPacket && c.state == ConnectionState.ESTABLISHED) {
+            c.receiver.ackNow = true;  // the window opened: tell the peer, or it waits for its probe
+            schedule(c, now);
+        }
+        return length;
+    }
+
+    /** True when the peer has finished and every message before its FIN has been read. */
+    public boolean isPeerFinished(long handle) {
+        return live(handle).receiver.atEndOfStream();
+    }
+
+    /** Half-close: a FIN after everything queued. The connection closes once both sides have finished. */
+    public void finish(long now, long handle) {
+        Connection c = live(handle);
+        if (c.finishRequested || !c.isOpen()) {
+            return;
+        }
+        c.finishRequested = true;
+        c.sender.queueFin();
+        schedule(c, now);
+    }
+
+    /**
+     * The application is done with the connection: it finishes (if it had not) and its slot is freed once the
+     * protocol has closed it. The handle is invalid afterwards.
+     */
+    public void close(long now, long handle) {
+        Connection c = live(handle);
+        c.released = true;
+        if (c.state == ConnectionState.HELLO_SENT || c.state == ConnectionState.INIT_SENT) {
+            endConnection(c, CloseReason.ABORTED_LOCALLY, EventType.CLOSED);
+            return;
+        }
+        if (c.isOpen()) {
+            finish(now, handle);
+        }
+        freeIfDone(c);
+    }
+
+    /** Drops the connection at once, telling the peer with an authentic ABORT. */
+    public void abort(long now, long handle) {
+        Connection c = live(handle);
+        if (c.state == ConnectionState.ESTABLISHED || c.state == ConnectionState.INIT_SENT) {
+            abortConnection(c, ABORT_UNSPECIFIED, CloseReason.ABORTED_LOCALLY);
+            schedule(c, now);
+        } else if (c.isOpen()) {
+            endConnection(c, CloseReason.ABORTED_LOCALLY, EventType.CLOSED);
+        }
+    }
+
+    public ConnectionState state(long handle) {
+        Connection c = find(handle);
+        return c == null ? ConnectionState.FREE : c.state;
+    }
+
+    /** Why the connection ended, or null while it is open. */
+    public CloseReason closeReason(long handle) {
+        Connection c = find(handle);
+        return c == null ? null : c.closeReason;
+    }
+
+    /** A person-readable account of why the connection ended, with both fingerprints for a changed server key. */
+    public String closeDescription(long handle) {
+        Connection c = find(handle);
+        return c == null ? "unknown connection" : describe(c);
+    }
+
+    /** The server's long-term key as the connection saw it; null before the COOKIE. */
+    public PublicKey serverKey(long handle) {
+        Connection c = find(handle);
+        return c == null ? null : c.serverKey;
+    }
+
+    public InetSocketAddress peer(long handle) {
+        Connection c = find(handle);
+        return c == null ? null : c.peer;
+    }
+
+    /** A snapshot of the connection's numbers, or null for an unknown handle. */
+    public ConnectionStats connectionStats(long handle) {
+        Connection c = find(handle);
+        if (c == null) {
+            return null;
+        }
+        return new ConnectionStats(c.peer, c.serverKey, c.rtt.hasSample() ? c.rtt.smoothed() : -1,
+            c.sender.congestion == null ? 0 : c.sender.congestion.window(), c.bytesSent, c.bytesReceived,
+            c.packetsSent, c.packetsReceived, c.retransmits, c.lastReceived);
+    }
+
+    /** The next event into {@code into}; false when there is none. */
+    public boolean pollEvent(EngineEvent into) {
+        return events.poll(into);
+    }
+
+    public int openConnections() {
+        return openConnections;
+    }
+
+    public int maxConnections() {
+        return config.maxConnections;
+    }
+
+    /** Free segments left in the shared pool. */
+    public int freeSegments() {
+        return pool.free();
+    }
+
+    /** Ends every connection; the endpoint takes no more datagrams. */
+    public void closeEndpoint() {
+        for (Connection c : connections) {
+            if (c.isOpen()) {
+                endConnection(c, CloseReason.ENDPOINT_CLOSED,
+                    c.state == ConnectionState.ESTABLISHED ? EventType.CLOSED : EventType.CONNECT_FAILED);
+            }
+        }
+        closed = true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Connection life
+
+    private Connection open(long now, byte[] key, int keyOff, InetSocketAddress peer, boolean client) {
+        int slot = freeSlots.poll();
+        Connection c = connections[slot];
+        if (key != keys || keyOff != slot * 32) {
+            System.arraycopy(key, keyOff, keys, slot * 32, 32);
+        }
+        c.generation++;
+        c.client = client;
+        c.state = ConnectionState.ESTABLISHED;
+        c.closeReason = null;
+        c.released = false;
+        c.peer = peer;
+        c.host = null;
+        c.serverKey = null;
+        c.pinnedKey = null;
+        c.sendCounter = 0;
+        c.replay.reset();
+        c.receivedAny = false;
+        c.connectDeadline = Long.MAX_VALUE;
+        c.handshakeDeadline = Long.MAX_VALUE;
+        c.lingerDeadline = Long.MAX_VALUE;
+        c.probeDeadline = Long.MAX_VALUE;
+        c.lastReceived = now;
+        c.lastSent = now;
+        c.pingDue = false;
+        c.abortPending = false;
+        c.finishRequested = false;
+        c.peerFinishedReported = false;
+        c.bytesSent = 0;
+        c.bytesReceived = 0;
+        c.packetsSent = 0;
+        c.packetsReceived = 0;
+        c.retransmits = 0;
+        c.openedAt = now;
+        c.rtt.reset();
+        CongestionControl cc = config.renoForComparison ? new Reno(config.bufferSegments)
+            : new Vegas(config.bufferSegments);
+        c.sender.reset(cc, config.sendBufferBytes, config.receiveWindowBytes);
+        c.receiver.reset(config.receiveWindowBytes, config.maxMessageBytes);
+        index.add(slot);
+        c.indexed = true;
+        openConnections++;
+        stats.increment(Counter.CONNECTIONS_OPENED);
+        return c;
+    }
+
+    private void abortConnection(Connection c, int code, CloseReason reason) {
+        c.abortPending = true;
+        c.abortCode = code;
+        c.closeReason = reason;
+    }
+
+    /** Both FINs are acknowledged: closed. The key stays indexed a while to acknowledge a retransmitted FIN. */
+    private void finishClose(Connection c, long now) {
+        c.state = ConnectionState.CLOSED;
+        c.closeReason = CloseReason.CLOSED;
+        c.lingerDeadline = now + 3 * c.rtt.rto();
+        c.sender.releaseAll();
+        openConnections--;
+        stats.increment(Counter.CONNECTIONS_CLOSED);
+        events.add(EventType.CLOSED, c.handle(), CloseReason.CLOSED);
+    }
+
+    /** Ends {@code c} at once (timeout, abort, failure): no more packets in or out. */
+    private void endConnection(Connection c, CloseReason reason, EventType event) {
+        if (c.state == ConnectionState.FREE || c.state == ConnectionState.CLOSED) {
+            return;
+        }
+        c.state = ConnectionState.CLOSED;
+        c.closeReason = reason;
+        c.abortPending = false;
+        c.lingerDeadline = Long.MAX_VALUE;
+        c.sender.releaseAll();
+        unindex(c);
+        deadlines.remove(c.slot);
+        openConnections--;
+        stats.increment(Counter.CONNECTIONS_CLOSED);
+        events.add(event, c.handle(), reason);
+        freeIfDone(c);
+    }
+
+    private void unindex(Connection c) {
+        if (c.indexed) {
+            index.remove(c.slot);
+            c.indexed = false;
+        }
+    }
+
+    /** Frees the slot once the protocol is done with it and the application has let go. */
+    private void freeIfDone(Connection c) {
+        if (c.state != ConnectionState.CLOSED || !c.released || c.lingerDeadline != Long.MAX_VALUE) {
+            return;
+        }
+        unindex(c);
+        deadlines.remove(c.slot);
+        c.receiver.releaseAll();
+        c.sender.releaseAll();
+        c.box.wipe();
+        java.util.Arrays.fill(c.secret, (byte) 0);
+        c.state = ConnectionState.FREE;
+        freeSlots.add(c.slot);
+    }
+
+    private Connection find(long handle) {
+        int slot = (int) handle;
+        if (slot < 0 || slot >= connections.length) {
+            return null;
+        }
+        Connection c = connections[slot];
+        return c.generation == (int) (handle >>> 32) && c.state != ConnectionState.FREE ? c : null;
+    }
+
+    private Connection live(long handle) {
+        Connection c = find(handle);
+        if (c == null) {
+            throw new IllegalStateException("no such connection: it was closed and released");
+        }
+        return c;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the endpoint is closed");
+        }
+    }
+
+    private static String describe(Connection c) {
+        if (c.closeReason == null) {
+            return c.state.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+        return switch (c.closeReason) {
+            case SERVER_KEY_CHANGED -> "refused: the server " + c.host + " presented key " + c.serverKey.fingerprint()
+                + " but " + c.pinnedKey.fingerprint() + " is pinned for it; if the server's key really changed,"
+                + " remove the old pin";
+            case CONNECT_TIMEOUT -> "connect timed out: no answer from " + c.peer;
+            case SERVER_FULL -> "refused: the server is full";
+            case RESET_BY_PEER -> "reset by the peer";
+            case IDLE_TIMEOUT -> "timed out: nothing from the peer for the idle timeout";
+            case MESSAGE_TOO_LARGE -> "aborted: a message was larger than allowed";
+            case ABORTED_LOCALLY -> "aborted";
+            case ENDPOINT_CLOSED -> "the endpoint was closed";
+            case CLOSED -> "closed";
+        };
+    }
+}
