@@ -13,7 +13,7 @@ interface CongestionControl {
     /**
      * @param acked       packets newly acknowledged (cumulatively or selectively)
      * @param cumulative  the peer's cumulative ack
-     * @param nextSeq     the next sequence number the sender will assign
+     * @param nextSeq     one past the highest sequence number sent so far
      * @param rttNanos    an RTT sample taken from this ack, or -1
      * @param baseRttNanos the smallest RTT seen on the path
      */

@@ -22,7 +22,10 @@ final class Sender {
     CongestionControl congestion;
 
     private int bufferLimit;
+    /** The sequence number the next queued segment gets. */
     long nextSequence;
+    /** One past the highest sequence number ever sent: what "everything in flight now" reaches up to. */
+    long sentUpTo;
     long peerCumulative;
     long peerWindow;
     /** Segments in flight, neither sacked nor marked lost (RFC 6675's pipe). */
@@ -52,6 +55,7 @@ final class Sender {
         this.congestion = congestion;
         this.bufferLimit = bufferLimit;
         nextSequence = 0;
+        sentUpTo = 0;
         peerCumulative = 0;
         peerWindow = initialPeerWindow;
         pipe = 0;
@@ -145,6 +149,7 @@ final class Sender {
             unsent.removeHead();
             inFlight.append(id);
             unsackedBytes += pool.length[id];
+            sentUpTo = pool.sequence[id] + 1;
             if ((pool.flags[id] & Message.FLAG_FIN) != 0) {
                 finSent = true;
             }
@@ -193,8 +198,8 @@ final class Sender {
         long cumulative = m.ack();
         peerWindow = m.window();
         long rackTime = Long.MIN_VALUE;
-        if (Long.compareUnsigned(cumulative, nextSequence) > 0) {
-            cumulative = nextSequence;  // acks for what was never sent mean nothing
+        if (Long.compareUnsigned(cumulative, sentUpTo) > 0) {
+            cumulative = sentUpTo;  // acks for what was never sent mean nothing
         }
         if (Long.compareUnsigned(cumulative, peerCumulative) > 0) {
             peerCumulative = cumulative;
@@ -233,13 +238,13 @@ final class Sender {
         }
         if (out.newlyAcked > 0) {
             detectLosses(rackTime, out);
-            congestion.onAck(now, out.newlyAcked, peerCumulative, nextSequence,
+            congestion.onAck(now, out.newlyAcked, peerCumulative, sentUpTo,
                 rttSample, rtt.hasSample() ? rtt.minimum() : -1);
             rtoDeadline = inFlight.isEmpty() ? Long.MAX_VALUE : now + rtt.rto();
         }
         if (out.newlyLost > 0 && (!inRecovery || Long.compareUnsigned(peerCumulative, recoveryEnd) >= 0)) {
             // One congestion response per window of data: until what was in flight at the loss is acked.
-            recoveryEnd = nextSequence;
+            recoveryEnd = sentUpTo;
             inRecovery = true;
             if (congestion.onLoss(now)) {
                 out.congestive = true;
@@ -300,7 +305,7 @@ final class Sender {
         }
         rtt.backOff();
         congestion.onTimeout(now);
-        recoveryEnd = nextSequence;
+        recoveryEnd = sentUpTo;
         inRecovery = true;
         rtoDeadline = inFlight.isEmpty() ? Long.MAX_VALUE : now + rtt.rto();
         return lost;

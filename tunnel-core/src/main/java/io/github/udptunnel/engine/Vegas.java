@@ -7,8 +7,11 @@ package io.github.udptunnel.engine;
  * leaves slow start as soon as more than gamma are.
  *
  * <p>Beyond Linux: the same queue estimate tells random loss from congestion. A loss while fewer than alpha
- * packets are queued cannot come from a full queue, so it is repaired without shrinking the window; a loss with
- * the queue at alpha or above halves the window as Reno would.
+ * packets are queued cannot come from a full queue, so it is repaired without shrinking the window. Vegas itself
+ * holds alpha to beta packets in the queue, so a loss in that band is taken as random too: only a buffer of at
+ * most beta packets could overflow there. A loss with more than beta queued is congestion: the window falls to
+ * what the path holds with an empty queue (window x baseRTT / RTT), draining the whole estimated queue, which
+ * for a full buffer is a cut deeper than Reno's half. docs/CONGESTION.md has the measurements behind the choice.
  */
 final class Vegas implements CongestionControl {
 
@@ -26,6 +29,8 @@ final class Vegas implements CongestionControl {
     private int roundSamples;
     /** The last queue estimate, in packets; what a loss is judged by. */
     private long queued;
+    /** The last estimate of the packets the path holds without a queue: window x baseRTT / RTT. */
+    private long pathWindow = INITIAL_WINDOW;
 
     Vegas(int maxWindow) {
         this.maxWindow = maxWindow;
@@ -54,6 +59,7 @@ final class Vegas implements CongestionControl {
         if (roundSamples > 2 && baseRtt > 0 && baseRtt != Long.MAX_VALUE) {
             long rtt = roundMinRtt;
             queued = window * (rtt - baseRtt) / baseRtt;
+            pathWindow = window * baseRtt / rtt;
             if (inSlowStart() && queued > GAMMA) {
                 long target = window * baseRtt / rtt;
                 window = (int) Math.max(MIN_WINDOW, Math.min(window, target + 1));
@@ -75,10 +81,11 @@ final class Vegas implements CongestionControl {
 
     @Override
     public boolean onLoss(long nowNanos) {
-        if (queued < ALPHA) {
+        if (queued <= BETA) {
             return false;
         }
-        window = Math.max(MIN_WINDOW, window / 2);
+        // Down to what the path holds with an empty queue: the whole estimated queue drains, however deep it was.
+        window = (int) Math.max(MIN_WINDOW, Math.min(window - 1, pathWindow));
         slowStartThreshold = window;
         return true;
     }

@@ -105,7 +105,8 @@ public final class TunnelFixture {
         public long startNanos;
         public long endNanos;
 
-        Transfer(Endpoint from, long fromHandle, Endpoint to, long toHandle, long total, int messageSize, long seed) {
+        public Transfer(Endpoint from, long fromHandle, Endpoint to, long toHandle, long total, int messageSize,
+                        long seed) {
             this.from = from;
             this.fromHandle = fromHandle;
             this.to = to;
@@ -117,7 +118,8 @@ public final class TunnelFixture {
             this.inbox = new byte[messageSize];
         }
 
-        boolean pump(long now) {
+        /** Sends what fits, reads what arrived; true once everything has arrived. */
+        public boolean pump(long now) {
             while (sent < total) {
                 if (pending < 0) {
                     pending = (int) Math.min(messageSize, total - sent);
