@@ -35,8 +35,9 @@ public final class SimulatedPathBenchmark {
             + ": 10 Mbit/s, 40 ms RTT, 100-packet queue, " + dataPerPacket + " B of data per packet, "
             + RUN.toSeconds() + " s per run (first " + WARM_UP.toSeconds() + " s not counted), median of seeds "
             + java.util.Arrays.toString(SEEDS));
-        System.out.println("| control | loss | goodput, share of 10 Mbit/s | steady RTT / base RTT | retransmits |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| control | loss | goodput, share of 10 Mbit/s | steady RTT / base RTT | retransmissions "
+            + "| of which arrived twice |");
+        System.out.println("|---|---|---|---|---|---|");
         for (boolean reno : new boolean[] {false, true}) {
             for (double loss : new double[] {0, 0.01, 0.05}) {
                 List<double[]> runs = new ArrayList<>();
@@ -46,8 +47,9 @@ public final class SimulatedPathBenchmark {
                 double goodput = median(runs, 0);
                 double rtt = median(runs, 1);
                 double retransmits = median(runs, 2);
-                System.out.printf("| %s | %.0f%% | %.1f%% | %.2fx | %.0f |%n", reno ? "Reno" : "Vegas", loss * 100,
-                    goodput * 100, rtt, retransmits);
+                double duplicates = median(runs, 3);
+                System.out.printf("| %s | %.0f%% | %.1f%% | %.2fx | %.0f | %.0f |%n", reno ? "Reno" : "Vegas",
+                    loss * 100, goodput * 100, rtt, retransmits, duplicates);
             }
         }
     }
@@ -89,7 +91,8 @@ public final class SimulatedPathBenchmark {
         double baseRtt = 2 * ONE_WAY.toNanos() + (1232 + 96) * 8e9 / LINK_BITS_PER_SECOND;
         Collections.sort(rtts);
         double rtt = rtts.isEmpty() ? Double.NaN : rtts.get(rtts.size() / 2) / baseRtt;
-        return new double[] {share, rtt, f.client.connectionStats(c).retransmits()};
+        return new double[] {share, rtt, f.client.connectionStats(c).retransmits(),
+            f.server.stats().get(io.github.udptunnel.engine.Counter.DUPLICATES_RECEIVED)};
     }
 
     private static double median(List<double[]> runs, int column) {

@@ -23,6 +23,8 @@ public enum Counter {
     CONNECTIONS_OPENED("connections-opened"),
     CONNECTIONS_CLOSED("connections-closed"),
     RETRANSMITS("retransmits"),
+    /** Data that arrived twice: a retransmission that was not needed, or a duplicate made by the network. */
+    DUPLICATES_RECEIVED("duplicates-received"),
     FAST_RETRANSMITS("fast-retransmits"),
     TIMEOUTS("retransmission-timeouts"),
     RANDOM_LOSSES("random-losses"),

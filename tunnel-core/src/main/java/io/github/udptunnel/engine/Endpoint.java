@@ -414,6 +414,7 @@ public final class Endpoint implements DatagramEngine {
                         events.add(EventType.READABLE, c.handle(), null);
                     }
                 }
+                case DUPLICATE -> stats.increment(Counter.DUPLICATES_RECEIVED);
                 default -> { }
             }
         } else if (m.hasFlag(Message.FLAG_PING)) {
