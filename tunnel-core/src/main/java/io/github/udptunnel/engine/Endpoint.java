@@ -487,7 +487,7 @@ public final class Endpoint implements DatagramEngine {
             int n = writeMessage(c, now, out, Message.FLAG_ABORT, SegmentPool.NONE, c.abortCode);
             c.abortPending = false;
             InetSocketAddress to = sent(c, now, out, n);
-            endConnection(c, CloseReason.ABORTED_LOCALLY, EventType.CLOSED);
+            endConnection(c, c.closeReason != null ? c.closeReason : CloseReason.ABORTED_LOCALLY, EventType.CLOSED);
             return to;
         }
         if (c.state != ConnectionState.INIT_SENT && c.state != ConnectionState.ESTABLISHED
@@ -760,11 +760,33 @@ public final class Endpoint implements DatagramEngine {
         boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
         c.receiver.read(dst, off);
         stats.increment(Counter.MESSAGES_DELIVERED);
+        reopenWindow(c, now, wasClosed);
+        return length;
+    }
+
+    /**
+     * The byte-stream view of the connection: copies up to {@code len} bytes that arrived in order, across message
+     * boundaries; returns how many, 0 when none are waiting. Messages and stream reads may be mixed.
+     */
+    public int read(long now, long handle, byte[] dst, int off, int len) {
+        Connection c = live(handle);
+        boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
+        int n = c.receiver.readBytes(dst, off, len);
+        reopenWindow(c, now, wasClosed);
+        return n;
+    }
+
+    /** Bytes {@link #read} would return now. */
+    public long available(long handle) {
+        return live(handle).receiver.availableBytes();
+    }
+
+    /** After a read: a window that was closed and opened is announced at once, or the peer waits for its probe. */
+    private void reopenWindow(Connection c, long now, boolean wasClosed) {
         if (wasClosed && c.receiver.window() >= config.maxDataPerPacket && c.state == ConnectionState.ESTABLISHED) {
-            c.receiver.ackNow = true;  // the window opened: tell the peer, or it waits for its probe
+            c.receiver.ackNow = true;
             schedule(c, now);
         }
-        return length;
     }
 
     /** True when the peer has finished and every message before its FIN has been read. */

@@ -23,6 +23,8 @@ final class Receiver {
     long expected;
     int completeMessages;
     private long partialMessageBytes;
+    /** Bytes of the head segment a byte-stream read has already taken. */
+    private int headOffset;
     boolean finReceived;
 
     /** Reliable packets received since the last ack was sent. */
@@ -49,6 +51,7 @@ final class Receiver {
         expected = 0;
         completeMessages = 0;
         partialMessageBytes = 0;
+        headOffset = 0;
         finReceived = false;
         unacknowledged = 0;
         ackNow = false;
@@ -139,12 +142,12 @@ final class Receiver {
         return true;
     }
 
-    /** Length of the next complete message, or -1 when none has arrived whole. */
+    /** Length of the next complete message (less what a byte-stream read took of it), or -1 when none is whole. */
     int nextMessageLength() {
         if (completeMessages == 0) {
             return -1;
         }
-        int total = 0;
+        int total = -headOffset;
         for (int id = readable.head; id != SegmentPool.NONE; id = pool.next[id]) {
             total += pool.length[id];
             if ((pool.flags[id] & Message.FLAG_MESSAGE_END) != 0) {
@@ -159,8 +162,9 @@ final class Receiver {
         int total = 0;
         while (true) {
             int id = readable.removeHead();
-            int len = pool.length[id];
-            System.arraycopy(pool.data[id], 0, dst, off + total, len);
+            int len = pool.length[id] - headOffset;
+            System.arraycopy(pool.data[id], headOffset, dst, off + total, len);
+            headOffset = 0;
             total += len;
             boolean end = (pool.flags[id] & Message.FLAG_MESSAGE_END) != 0;
             pool.release(id);
@@ -169,6 +173,34 @@ final class Receiver {
                 return total;
             }
         }
+    }
+
+    /** In-order bytes the application can read as a stream, across message boundaries. */
+    long availableBytes() {
+        return readable.bytes - headOffset;
+    }
+
+    /**
+     * The byte-stream view: copies up to {@code len} in-order bytes, across message boundaries and from messages
+     * not yet whole; returns how many (0 when none are there).
+     */
+    int readBytes(byte[] dst, int off, int len) {
+        int copied = 0;
+        while (copied < len && !readable.isEmpty()) {
+            int id = readable.head;
+            int n = Math.min(len - copied, pool.length[id] - headOffset);
+            System.arraycopy(pool.data[id], headOffset, dst, off + copied, n);
+            copied += n;
+            headOffset += n;
+            if (headOffset == pool.length[id]) {
+                if ((pool.flags[id] & Message.FLAG_MESSAGE_END) != 0) {
+                    completeMessages--;
+                }
+                headOffset = 0;
+                pool.release(readable.removeHead());
+            }
+        }
+        return copied;
     }
 
     /** Drops a FIN segment at the head of what is readable: the end of the stream carries no data. */

@@ -287,6 +287,52 @@ class ProtocolScenariosTest {
         assertThat(f.server.accept()).isEqualTo(-1);
     }
 
+    /** A message over the receiver's maximum aborts the connection, and the sender learns why. */
+    @Test
+    void aMessageOverTheMaximumAbortsTheConnection() {
+        TunnelFixture f = new TunnelFixture(12, PATH, b -> b.maxMessageBytes(64 * 1024).receiveWindowBytes(1 << 20),
+            b -> b);
+        long c = f.connect(Duration.ofSeconds(5));
+        long s = f.acceptOne(Duration.ofSeconds(1));
+        byte[] big = new byte[100_000];
+        assertThat(f.client.send(f.sim.now(), c, big, 0, big.length)).isTrue();
+        f.sim.runUntil(() -> f.client.state(c) == ConnectionState.CLOSED, Duration.ofSeconds(5).toNanos());
+        assertThat(f.server.closeReason(s)).isEqualTo(CloseReason.MESSAGE_TOO_LARGE);
+        assertThat(f.client.closeReason(c)).as(f.toString()).isEqualTo(CloseReason.MESSAGE_TOO_LARGE);
+    }
+
+    /** Keepalive holds an idle connection open past the idle timeout. */
+    @Test
+    void keepaliveHoldsAnIdleConnection() {
+        TunnelFixture f = new TunnelFixture(13, PATH, b -> b.idleTimeout(Duration.ofSeconds(10)),
+            b -> b.idleTimeout(Duration.ofSeconds(10)).keepalive(Duration.ofSeconds(3)));
+        long c = f.connect(Duration.ofSeconds(5));
+        long s = f.acceptOne(Duration.ofSeconds(1));
+        f.sim.runFor(Duration.ofSeconds(60).toNanos());
+        assertThat(f.client.state(c)).isEqualTo(ConnectionState.ESTABLISHED);
+        assertThat(f.server.state(s)).isEqualTo(ConnectionState.ESTABLISHED);
+    }
+
+    /** The byte-stream view reads across message boundaries, and mixes with whole-message reads. */
+    @Test
+    void theByteStreamViewReadsAcrossMessages() {
+        TunnelFixture f = new TunnelFixture(14, PATH);
+        long c = f.connect(Duration.ofSeconds(5));
+        long s = f.acceptOne(Duration.ofSeconds(1));
+        for (String part : new String[] {"stream ", "of ", "bytes", "|whole"}) {
+            byte[] b = part.getBytes();
+            f.client.send(f.sim.now(), c, b, 0, b.length);
+        }
+        f.sim.runUntil(() -> f.server.available(s) == 21, Duration.ofSeconds(2).toNanos());
+        byte[] buf = new byte[64];
+        int n = f.server.read(f.sim.now(), s, buf, 0, 4);
+        n += f.server.read(f.sim.now(), s, buf, n, 11);
+        assertThat(new String(buf, 0, n)).isEqualTo("stream of bytes");
+        assertThat(f.server.receive(f.sim.now(), s, buf, 0)).isEqualTo(6);
+        assertThat(new String(buf, 0, 6)).isEqualTo("|whole");
+        assertThat(f.server.available(s)).isZero();
+    }
+
     static List<byte[]> capture(TunnelFixture f, InetSocketAddress from, PacketType type) {
         List<byte[]> seen = new ArrayList<>();
         f.sim.addTap((now, src, to, bytes) -> {
