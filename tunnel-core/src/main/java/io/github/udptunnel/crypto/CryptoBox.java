@@ -3,8 +3,10 @@ package io.github.udptunnel.crypto;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
- * NaCl's crypto_box built from BouncyCastle's X25519 and our HSalsa20: {@link #beforenm} turns a public and a
- * private key into the 32-byte key that {@link SecretBox} uses; sealing and opening are then secretbox.
+ * NaCl's crypto_box built from BouncyCastle's X25519 field arithmetic and our HSalsa20: {@link #beforenm} turns a
+ * public and a private key into the 32-byte key that {@link SecretBox} uses; sealing and opening are then
+ * secretbox. An agreement allocates nothing ({@link X25519Ladder}); {@link #publicKey} uses BouncyCastle's faster
+ * fixed-base multiplication, which allocates.
  *
  * <p>Keys of small order are refused: checked against the known list before any scalar multiplication, and the
  * agreement itself refuses an all-zero result. Not thread-safe: it owns scratch buffers.
@@ -16,6 +18,7 @@ public final class CryptoBox {
     private static final byte[] ZERO_16 = new byte[16];
 
     private final Salsa20Core core = new Salsa20Core();
+    private final X25519Ladder ladder = new X25519Ladder();
     private final byte[] shared = new byte[KEY_SIZE];
 
     /** True when {@code key} is one of the small-order public keys every agreement with gives all zero. */
@@ -37,7 +40,7 @@ public final class CryptoBox {
             java.util.Arrays.fill(out, outOff, outOff + KEY_SIZE, (byte) 0);
             return false;
         }
-        return X25519.calculateAgreement(ourPrivate, privOff, theirPublic, pubOff, out, outOff);
+        return ladder.scalarMult(ourPrivate, privOff, theirPublic, pubOff, out, outOff);
     }
 
     /**
