@@ -728,14 +728,28 @@ public final class Endpoint implements DatagramEngine {
             throw new IllegalArgumentException("a message of " + len + " bytes is larger than maxMessageBytes ("
                 + config.maxMessageBytes + ")");
         }
+        return sendPart(now, handle, src, off, len, true);
+    }
+
+    /**
+     * Queues part of a message: the bytes continue the current message, and {@code endOfMessage} closes it. The
+     * caller keeps a message within maxMessageBytes. Returns false, queuing nothing, when there is no room.
+     */
+    public boolean sendPart(long now, long handle, byte[] src, int off, int len, boolean endOfMessage) {
+        Connection c = live(handle);
         if (!c.isOpen() || c.finishRequested) {
             throw new IllegalStateException("connection is " + describe(c) + ": it sends nothing more");
         }
-        if (!c.sender.offer(src, off, len, config.maxDataPerPacket)) {
+        if (!c.sender.append(src, off, len, config.maxDataPerPacket, endOfMessage)) {
             return false;
         }
         schedule(c, now);
         return true;
+    }
+
+    /** Bytes the send buffer can take now. */
+    public long sendRoom(long handle) {
+        return live(handle).sender.room();
     }
 
     /** Length of the next complete message on the connection, or -1 when none has arrived whole. */
@@ -771,9 +785,27 @@ public final class Endpoint implements DatagramEngine {
     public int read(long now, long handle, byte[] dst, int off, int len) {
         Connection c = live(handle);
         boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
-        int n = c.receiver.readBytes(dst, off, len);
+        int n = c.receiver.readBytes(dst, off, len, false);
         reopenWindow(c, now, wasClosed);
         return n;
+    }
+
+    /**
+     * Reads up to {@code len} bytes of the current message, stopping at its end; {@link #endedMessage} then says
+     * whether the message ended (a message is whole once a part has ended it). For shells that pass messages on in
+     * pieces.
+     */
+    public int readPart(long now, long handle, byte[] dst, int off, int len) {
+        Connection c = live(handle);
+        boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
+        int n = c.receiver.readBytes(dst, off, len, true);
+        reopenWindow(c, now, wasClosed);
+        return n;
+    }
+
+    /** Whether the last {@link #readPart} on {@code handle} read the end of a message. */
+    public boolean endedMessage(long handle) {
+        return live(handle).receiver.endedMessage();
     }
 
     /** Bytes {@link #read} would return now. */

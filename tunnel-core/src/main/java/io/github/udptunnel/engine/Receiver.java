@@ -25,6 +25,7 @@ final class Receiver {
     private long partialMessageBytes;
     /** Bytes of the head segment a byte-stream read has already taken. */
     private int headOffset;
+    private boolean endedMessage;
     boolean finReceived;
 
     /** Reliable packets received since the last ack was sent. */
@@ -181,26 +182,42 @@ final class Receiver {
     }
 
     /**
-     * The byte-stream view: copies up to {@code len} in-order bytes, across message boundaries and from messages
-     * not yet whole; returns how many (0 when none are there).
+     * The byte-stream view: copies up to {@code len} in-order bytes, from messages not yet whole too; returns how
+     * many (0 when none are there). With {@code stopAtMessageEnd} it stops after the last byte of a message, and
+     * {@link #endedMessage} tells whether it did (an empty message is a read of 0 bytes that ended one).
      */
-    int readBytes(byte[] dst, int off, int len) {
+    int readBytes(byte[] dst, int off, int len, boolean stopAtMessageEnd) {
         int copied = 0;
-        while (copied < len && !readable.isEmpty()) {
+        endedMessage = false;
+        while (!readable.isEmpty() && (pool.flags[readable.head] & Message.FLAG_FIN) == 0) {
             int id = readable.head;
             int n = Math.min(len - copied, pool.length[id] - headOffset);
             System.arraycopy(pool.data[id], headOffset, dst, off + copied, n);
             copied += n;
             headOffset += n;
-            if (headOffset == pool.length[id]) {
-                if ((pool.flags[id] & Message.FLAG_MESSAGE_END) != 0) {
-                    completeMessages--;
-                }
-                headOffset = 0;
-                pool.release(readable.removeHead());
+            if (headOffset < pool.length[id]) {
+                break;  // dst is full
+            }
+            boolean end = (pool.flags[id] & Message.FLAG_MESSAGE_END) != 0;
+            if (end) {
+                completeMessages--;
+            }
+            headOffset = 0;
+            pool.release(readable.removeHead());
+            if (end && stopAtMessageEnd) {
+                endedMessage = true;
+                break;
+            }
+            if (copied == len) {
+                break;
             }
         }
         return copied;
+    }
+
+    /** Whether the last {@link #readBytes} with {@code stopAtMessageEnd} read the end of a message. */
+    boolean endedMessage() {
+        return endedMessage;
     }
 
     /** Drops a FIN segment at the head of what is readable: the end of the stream carries no data. */

@@ -77,24 +77,45 @@ final class Sender {
     }
 
     /**
-     * Queues one application message, cut into segments of at most {@code maxData} bytes. Returns false, queuing
-     * nothing, when the send buffer or the pool has no room for all of it.
+     * Queues {@code len} bytes of the current application message, cut into segments of at most {@code maxData}
+     * bytes; {@code end} closes the message. Bytes go first into the last queued segment while it is unsent and its
+     * message open, so a message written in small parts still fills its packets. Returns false, queuing nothing,
+     * when the send buffer or the pool has no room for all of it.
      */
-    boolean offer(byte[] src, int off, int len, int maxData) {
-        int segments = Math.max(1, (len + maxData - 1) / maxData);
-        if (finQueued || len > room() || segments > pool.free()) {
+    boolean append(byte[] src, int off, int len, int maxData, boolean end) {
+        if (finQueued || len > room()) {
             return false;
         }
-        int at = 0;
+        int tail = unsent.tail;
+        boolean open = tail != SegmentPool.NONE
+            && (pool.flags[tail] & (Message.FLAG_MESSAGE_END | Message.FLAG_FIN)) == 0;
+        int fill = open ? Math.min(len, maxData - pool.length[tail]) : 0;
+        int rest = len - fill;
+        int segments = (rest + maxData - 1) / maxData;
+        if (segments == 0 && !open) {
+            segments = 1;  // an empty message still takes a sequence number
+        }
+        if (segments > pool.free()) {
+            return false;
+        }
+        if (fill > 0) {
+            System.arraycopy(src, off, pool.data[tail], pool.length[tail], fill);
+            pool.length[tail] += fill;
+            unsent.bytes += fill;
+        }
+        int at = fill;
         for (int i = 0; i < segments; i++) {
             int n = Math.min(maxData, len - at);
             int id = pool.allocate();
             System.arraycopy(src, off + at, pool.data[id], 0, n);
             pool.length[id] = n;
             pool.sequence[id] = nextSequence++;
-            pool.flags[id] = Message.FLAG_RELIABLE | (i == segments - 1 ? Message.FLAG_MESSAGE_END : 0);
+            pool.flags[id] = Message.FLAG_RELIABLE;
             unsent.append(id);
             at += n;
+        }
+        if (end) {
+            pool.flags[unsent.tail] |= Message.FLAG_MESSAGE_END;
         }
         return true;
     }

@@ -74,6 +74,10 @@ final class Vegas implements CongestionControl {
             }
         } else if (inSlowStart()) {
             grow(acked);
+        } else {
+            // Too few samples to measure (a window of two or three packets): grow as Reno would, one packet a
+            // round, as Linux does when cntRTT <= 2. Otherwise a small window could never grow again.
+            window = Math.min(maxWindow, window + 1);
         }
         roundSamples = 0;
         roundMinRtt = Long.MAX_VALUE;
