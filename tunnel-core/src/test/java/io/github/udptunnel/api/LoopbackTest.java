@@ -1,0 +1,136 @@
+package io.github.udptunnel.api;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.udptunnel.crypto.KeyPair;
+import io.github.udptunnel.engine.TunnelFixture;
+import io.github.udptunnel.trust.InMemoryKnownHosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The socket-like API over real loopback UDP sockets. */
+class LoopbackTest {
+
+    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private final KeyPair serverKey = TunnelFixture.keyPair(77);
+    private TunnelEndpoint server;
+    private TunnelEndpoint client;
+
+    @AfterEach
+    void closeEndpoints() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void open() throws Exception {
+        server = TunnelEndpoint.server(serverKey).bind(ANY_LOOPBACK).name("test-server").open();
+        client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK).name("test-client").open();
+    }
+
+    @Test
+    void echo() throws Exception {
+        open();
+        TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
+        TunnelConnection s = server.accept(Duration.ofSeconds(5));
+        assertThat(s).isNotNull();
+        assertThat(c.serverFingerprint()).isEqualTo(serverKey.publicKey().fingerprint());
+        c.send("ping".getBytes());
+        byte[] got = s.receive(Duration.ofSeconds(5));
+        assertThat(new String(got)).isEqualTo("ping");
+        s.send(got);
+        assertThat(new String(c.receive(Duration.ofSeconds(5)))).isEqualTo("ping");
+        byte[] empty = new byte[0];
+        c.send(empty);
+        assertThat(s.receive(Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void sixteenMebibytesArriveIntact() throws Exception {
+        open();
+        TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
+        TunnelConnection s = server.accept(Duration.ofSeconds(5));
+        long total = 16L << 20;
+        CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> {
+            try {
+                MessageDigest d = MessageDigest.getInstance("SHA-256");
+                SplittableRandom random = new SplittableRandom(5);
+                byte[] chunk = new byte[100_000];
+                for (long at = 0; at < total; at += chunk.length) {
+                    random.nextBytes(chunk);
+                    int n = (int) Math.min(chunk.length, total - at);
+                    c.send(chunk, 0, n);
+                    d.update(chunk, 0, n);
+                }
+                c.shutdownOutput();
+                return d.digest();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        MessageDigest received = MessageDigest.getInstance("SHA-256");
+        long count = 0;
+        byte[] m;
+        while ((m = s.receive(Duration.ofSeconds(30))) != null) {
+            received.update(m);
+            count += m.length;
+        }
+        assertThat(s.isPeerFinished()).as("ended by the FIN, not a timeout").isTrue();
+        assertThat(count).isEqualTo(total);
+        assertThat(received.digest()).isEqualTo(sent.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closingTheEndpointWakesEveryWaitingThread() throws Exception {
+        open();
+        TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
+        TunnelConnection s = server.accept(Duration.ofSeconds(5));
+        CompletableFuture<Throwable> receiver = CompletableFuture.supplyAsync(() -> {
+            try {
+                c.receive();
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        CompletableFuture<Throwable> acceptor = CompletableFuture.supplyAsync(() -> {
+            try {
+                server.accept();
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        Thread.onSpinWait();
+        client.close();
+        server.close();
+        assertThat(receiver.get(10, TimeUnit.SECONDS)).isInstanceOf(EndpointClosedException.class);
+        assertThat(acceptor.get(10, TimeUnit.SECONDS)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> s.send("late".getBytes())).isInstanceOf(EndpointClosedException.class);
+    }
+
+    @Test
+    void connectingToNothingTimesOutClearly() throws Exception {
+        client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK)
+            .engine(b -> b.connectTimeout(Duration.ofSeconds(1))).open();
+        // A bound socket that never answers.
+        try (java.nio.channels.DatagramChannel silent = java.nio.channels.DatagramChannel.open().bind(ANY_LOOPBACK)) {
+            InetSocketAddress nowhere = (InetSocketAddress) silent.getLocalAddress();
+            assertThatThrownBy(() -> client.connect(nowhere, Duration.ofSeconds(5)))
+                .isInstanceOf(ConnectTimeoutException.class).hasMessageContaining(nowhere.toString());
+        }
+    }
+}
