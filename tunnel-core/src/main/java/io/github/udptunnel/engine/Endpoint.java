@@ -359,10 +359,12 @@ public final class Endpoint implements DatagramEngine {
         }
         c.receivedAny = true;
         if (newest && !from.equals(c.peer)) {
-            if (c.peer != null) {
-                stats.increment(Counter.PEER_ADDRESS_CHANGES);
-            }
+            boolean moved = c.peer != null;
             c.peer = from;
+            if (moved) {
+                stats.increment(Counter.PEER_ADDRESS_CHANGES);
+                events.add(EventType.PEER_MOVED, c.handle(), null);
+            }
         }
         c.lastReceived = now;
         c.packetsReceived++;

@@ -12,6 +12,8 @@ public enum EventType {
     READABLE,
     /** The send buffer has room again. */
     WRITABLE,
+    /** The peer's address changed (roaming): an authentic packet with the newest counter came from elsewhere. */
+    PEER_MOVED,
     /** The peer finished (FIN): nothing after what has arrived. */
     PEER_FINISHED,
     /** The connection ended; the close reason says how. */

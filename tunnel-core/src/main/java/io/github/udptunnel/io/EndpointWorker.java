@@ -400,6 +400,11 @@ public final class EndpointWorker implements AutoCloseable {
                     }
                 }
                 case ACCEPTED -> acceptAll();
+                case PEER_MOVED -> {
+                    if (ch.handle == handle) {
+                        ch.peer = engine.peer(handle);
+                    }
+                }
                 case READABLE, PEER_FINISHED -> {
                     if (ch.handle == handle) {
                         deliver(ch);

@@ -1,0 +1,217 @@
+package io.github.udptunnel.api;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.udptunnel.crypto.KeyPair;
+import io.github.udptunnel.engine.CloseReason;
+import io.github.udptunnel.engine.TunnelFixture;
+import io.github.udptunnel.relay.UdpRelay;
+import io.github.udptunnel.sim.LinkConditions;
+import io.github.udptunnel.trust.InMemoryKnownHosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Issue 4's promises on real loopback sockets: big transfers, many connections, roaming, restarts, close. */
+class RealSocketScenariosTest {
+
+    private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private final KeyPair serverKey = TunnelFixture.keyPair(4);
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closing(T resource) {
+        toClose.add(resource);
+        return resource;
+    }
+
+    private TunnelEndpoint server(InetSocketAddress bind) throws Exception {
+        return closing(TunnelEndpoint.server(serverKey).bind(bind).name("server")
+            .engine(b -> b.idleTimeout(Duration.ofSeconds(3)).handshakeRateLimitPerSource(100_000, 10_000)).open());
+    }
+
+    private TunnelEndpoint client() throws Exception {
+        return closing(TunnelEndpoint.client(new InMemoryKnownHosts()).bind(LOOPBACK).name("client")
+            .engine(b -> b.idleTimeout(Duration.ofSeconds(3))).open());
+    }
+
+    @Test
+    void twoHundredFiftySixMebibytesArriveIntact() throws Exception {
+        TunnelEndpoint server = server(LOOPBACK);
+        TunnelEndpoint client = client();
+        TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+        TunnelConnection s = server.accept(PATIENCE);
+        assertThat(Bulk.transfer(c, s, 256L << 20, 7)).isTrue();
+    }
+
+    @Test
+    void aTransferThroughTwoPercentLossAndReorderingArrivesIntact() throws Exception {
+        TunnelEndpoint server = server(LOOPBACK);
+        LinkConditions lossy = LinkConditions.IDEAL.withLoss(0.02).withReordering(0.02, Duration.ofMillis(2))
+            .withDelay(Duration.ofMillis(1));
+        UdpRelay relay = closing(UdpRelay.start(server.localAddress(), lossy, lossy, 8));
+        TunnelEndpoint client = client();
+        TunnelConnection c = client.connect(relay.address(), "server", PATIENCE);
+        TunnelConnection s = server.accept(PATIENCE);
+        assertThat(Bulk.transfer(c, s, 64L << 20, 8)).isTrue();
+        assertThat(relay.clientToTarget().lost()).isPositive();
+        assertThat(relay.clientToTarget().reordered()).isPositive();
+    }
+
+    @Test
+    void aThousandConnectionsExchangeMessages() throws Exception {
+        TunnelEndpoint server = closing(TunnelEndpoint.server(serverKey).bind(LOOPBACK).ringBytes(8192)
+            .engine(b -> b.maxConnections(1100).handshakeRateLimitPerSource(100_000, 10_000)).open());
+        TunnelEndpoint client = closing(TunnelEndpoint.client(new InMemoryKnownHosts()).bind(LOOPBACK)
+            .ringBytes(8192).engine(b -> b.maxConnections(1100)).open());
+        int n = 1000;
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<TunnelConnection>> connects = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                connects.add(pool.submit(() -> client.connect(server.localAddress(), "server", PATIENCE)));
+            }
+            List<TunnelConnection> clients = new ArrayList<>();
+            for (Future<TunnelConnection> f : connects) {
+                clients.add(f.get(2, TimeUnit.MINUTES));
+            }
+            List<TunnelConnection> servers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                TunnelConnection s = server.accept(PATIENCE);
+                assertThat(s).isNotNull();
+                servers.add(s);
+            }
+            for (int i = 0; i < n; i++) {
+                clients.get(i).send(("hello " + i).getBytes());
+            }
+            int echoed = 0;
+            for (TunnelConnection s : servers) {
+                byte[] m = s.receive(PATIENCE);
+                s.send(m);
+                echoed++;
+            }
+            assertThat(echoed).isEqualTo(n);
+            for (int i = 0; i < n; i++) {
+                assertThat(new String(clients.get(i).receive(PATIENCE))).isEqualTo("hello " + i);
+            }
+            assertThat(server.stats().get(io.github.udptunnel.engine.Counter.CONNECTIONS_OPENED)).isEqualTo(n);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theClientMovesToANewSocketMidTransfer() throws Exception {
+        TunnelEndpoint server = server(LOOPBACK);
+        TunnelEndpoint client = client();
+        TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+        TunnelConnection s = server.accept(PATIENCE);
+        InetSocketAddress before = s.peer();
+        CompletableFuture<Boolean> transfer = CompletableFuture.supplyAsync(() -> Bulk.transferQuietly(c, s, 32L << 20, 9));
+        while (s.stats().bytesReceived() < (4L << 20) && !transfer.isDone()) {
+            Thread.onSpinWait();
+        }
+        InetSocketAddress moved = client.rebind(LOOPBACK);
+        assertThat(transfer.get(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(moved.getPort()).isNotEqualTo(before.getPort());
+        assertThat(s.peer()).isEqualTo(new InetSocketAddress(before.getAddress(), moved.getPort()));
+        assertThat(server.stats().get(io.github.udptunnel.engine.Counter.PEER_ADDRESS_CHANGES)).isEqualTo(1);
+    }
+
+    @Test
+    void aServerRestartEndsTheConnectionClearlyAndANewOneWorks() throws Exception {
+        TunnelEndpoint server = server(LOOPBACK);
+        InetSocketAddress address = server.localAddress();
+        TunnelEndpoint client = client();
+        TunnelConnection c = client.connect(address, PATIENCE);
+        server.close();
+        assertThatThrownBy(() -> c.receive(PATIENCE)).isInstanceOf(ConnectionClosedException.class)
+            .hasMessageContaining("timed out");
+        assertThat(c.closeReason()).isEqualTo(CloseReason.IDLE_TIMEOUT);
+
+        TunnelEndpoint restarted = server(address);
+        TunnelConnection again = client.connect(address, PATIENCE);
+        TunnelConnection s = restarted.accept(PATIENCE);
+        again.send("back".getBytes());
+        assertThat(new String(s.receive(PATIENCE))).isEqualTo("back");
+    }
+
+    @Test
+    void closeDeliversEverythingSentBeforeIt() throws Exception {
+        TunnelEndpoint server = server(LOOPBACK);
+        TunnelEndpoint client = client();
+        TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+        TunnelConnection s = server.accept(PATIENCE);
+        for (int i = 0; i < 1000; i++) {
+            c.send(("message " + i).getBytes());
+        }
+        c.close();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(new String(s.receive(PATIENCE))).isEqualTo("message " + i);
+        }
+        assertThat(s.receive(PATIENCE)).as("then the end of the stream").isNull();
+        assertThat(s.isPeerFinished()).isTrue();
+    }
+
+    /** A bulk transfer with SHA-256 on both sides. */
+    static final class Bulk {
+        static boolean transferQuietly(TunnelConnection from, TunnelConnection to, long total, long seed) {
+            try {
+                return transfer(from, to, total, seed);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static boolean transfer(TunnelConnection from, TunnelConnection to, long total, long seed) throws Exception {
+            CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> {
+                try {
+                    MessageDigest d = MessageDigest.getInstance("SHA-256");
+                    SplittableRandom random = new SplittableRandom(seed);
+                    byte[] chunk = new byte[256 * 1024];
+                    for (long at = 0; at < total; at += chunk.length) {
+                        random.nextBytes(chunk);
+                        int n = (int) Math.min(chunk.length, total - at);
+                        from.send(chunk, 0, n);
+                        d.update(chunk, 0, n);
+                    }
+                    from.shutdownOutput();
+                    return d.digest();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            MessageDigest received = MessageDigest.getInstance("SHA-256");
+            long count = 0;
+            byte[] m;
+            while ((m = to.receive(PATIENCE)) != null) {
+                received.update(m);
+                count += m.length;
+            }
+            return to.isPeerFinished() && count == total
+                && MessageDigest.isEqual(received.digest(), sent.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+}
