@@ -24,7 +24,7 @@ import io.github.udptunnel.io.EndpointWorker;
  * message into the connection's ring buffer for the worker; receiving takes whole messages from the other ring.
  * Thread-safe: concurrent senders (and receivers) take turns.
  */
-public final class TunnelConnection implements AutoCloseable {
+public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
     /** The longest a waiting thread parks before it looks again, should a wake-up be missed. */
     private static final long PARK_SLICE_NANOS = 1_000_000;
@@ -296,6 +296,19 @@ public final class TunnelConnection implements AutoCloseable {
         }
     }
 
+    /** Ready for {@link TunnelSelector}: a whole message, the end of the stream, or the end of the connection. */
+    @Override
+    public boolean isReady() {
+        synchronized (receiveLock) {
+            return inbound.hasMessage() || inbound.eof || !isOpen();
+        }
+    }
+
+    @Override
+    public void selectingThread(Thread thread) {
+        ch.selector = thread;
+    }
+
     @Override
     public String toString() {
         return "TunnelConnection[" + ch.peer() + (isOpen() ? ", open" : ", " + closeReason()) + "]";
@@ -388,6 +401,17 @@ public final class TunnelConnection implements AutoCloseable {
         private int pendingLength;
         private boolean streamMode;
 
+        /** Pulls records until a message is whole (kept for the next receive) or the ring is empty. */
+        boolean hasMessage() {
+            if (complete) {
+                return true;
+            }
+            while (!complete && !eof && readOne()) {
+                worker.inboundRead(ch);
+            }
+            return complete;
+        }
+
         boolean isEmpty() {
             return ch.inbound.size() == 0 && pendingAt == pendingLength && partialLength == 0;
         }
@@ -400,7 +424,6 @@ public final class TunnelConnection implements AutoCloseable {
                 append(pending, pendingAt, pendingLength - pendingAt);
                 pendingAt = pendingLength;
             }
-            complete = false;
             while (!complete && !eof && readOne()) {
                 worker.inboundRead(ch);
             }
@@ -409,6 +432,7 @@ public final class TunnelConnection implements AutoCloseable {
             }
             byte[] message = Arrays.copyOf(partial, partialLength);
             partialLength = 0;
+            complete = false;
             return message;
         }
 

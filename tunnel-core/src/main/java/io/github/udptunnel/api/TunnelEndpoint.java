@@ -28,7 +28,7 @@ import io.github.udptunnel.trust.KnownHosts;
  * }
  * }</pre>
  */
-public final class TunnelEndpoint implements AutoCloseable {
+public final class TunnelEndpoint implements AutoCloseable, TunnelSelectable {
 
     private final EndpointWorker worker;
     private final int maxMessageBytes;
@@ -132,6 +132,17 @@ public final class TunnelEndpoint implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IOException("rebind to " + bind + " failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** Ready for {@link TunnelSelector}: a server with a connection waiting to be accepted. */
+    @Override
+    public boolean isReady() {
+        return worker.acceptable();
+    }
+
+    @Override
+    public void selectingThread(Thread thread) {
+        worker.acceptWaiter(thread);
     }
 
     /** Every counter of the endpoint, cheap to read from any thread. */

@@ -3,6 +3,8 @@ package io.github.udptunnel.io;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -52,11 +54,19 @@ public final class ConnectionChannel {
 
     public volatile Thread reader;
     public volatile Thread writer;
+    /** A thread in TunnelSelector.select waiting on this connection among others. */
+    public volatile Thread selector;
 
     ConnectionChannel(int slot, int ringBytes) {
         this.slot = slot;
-        this.outbound = new OneToOneRingBuffer(new UnsafeBuffer(new byte[ringBytes + RingBufferDescriptor.TRAILER_LENGTH]));
-        this.inbound = new OneToOneRingBuffer(new UnsafeBuffer(new byte[ringBytes + RingBufferDescriptor.TRAILER_LENGTH]));
+        this.outbound = new OneToOneRingBuffer(ringBuffer(ringBytes));
+        this.inbound = new OneToOneRingBuffer(ringBuffer(ringBytes));
+    }
+
+    /** Off-heap and cache-line aligned, as Agrona's ring buffers want (a byte[] is only 8-byte aligned by luck). */
+    private static UnsafeBuffer ringBuffer(int ringBytes) {
+        return new UnsafeBuffer(BufferUtil.allocateDirectAligned(ringBytes + RingBufferDescriptor.TRAILER_LENGTH,
+            BitUtil.CACHE_LINE_LENGTH));
     }
 
     /** Worker: a new connection takes the slot. */
@@ -91,6 +101,10 @@ public final class ConnectionChannel {
         Thread t = reader;
         if (t != null) {
             LockSupport.unpark(t);
+        }
+        Thread s = selector;
+        if (s != null) {
+            LockSupport.unpark(s);
         }
     }
 

@@ -59,6 +59,7 @@ public final class EndpointWorker implements AutoCloseable {
     private final ManyToOneConcurrentArrayQueue<ConnectionChannel> inboundReady;
     private final ManyToManyConcurrentArrayQueue<ConnectionChannel> accepted;
     private final Semaphore acceptable = new Semaphore(0);
+    private volatile Thread acceptWaiter;
 
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(Packet.MAX_DATAGRAM_SIZE + 1);
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(Packet.MAX_DATAGRAM_SIZE);
@@ -178,6 +179,16 @@ public final class EndpointWorker implements AutoCloseable {
             ensureRunning();  // woken by close
         }
         return ch;
+    }
+
+    /** True when a connection waits to be accepted. */
+    public boolean acceptable() {
+        return acceptable.availablePermits() > 0 && running;
+    }
+
+    /** The thread to wake when a connection arrives to be accepted (a selector), or null. */
+    public void acceptWaiter(Thread thread) {
+        this.acceptWaiter = thread;
     }
 
     /** Asks the worker to move {@code ch}'s outbound ring into the engine. */
@@ -445,6 +456,10 @@ public final class EndpointWorker implements AutoCloseable {
             ch.open = true;
             accepted.offer(ch);
             acceptable.release();
+            Thread waiter = acceptWaiter;
+            if (waiter != null) {
+                java.util.concurrent.locks.LockSupport.unpark(waiter);
+            }
         }
     }
 
