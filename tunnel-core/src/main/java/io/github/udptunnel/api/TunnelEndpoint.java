@@ -145,6 +145,16 @@ public final class TunnelEndpoint implements AutoCloseable, TunnelSelectable {
         worker.acceptWaiter(thread);
     }
 
+    /** A row for every connection (peer, server key, RTT, window, bytes, last activity), taken on the worker. */
+    public java.util.List<io.github.udptunnel.engine.ConnectionStats> connections()
+        throws IOException, InterruptedException {
+        try {
+            return worker.allConnectionStats().get();
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
+    }
+
     /** Every counter of the endpoint, cheap to read from any thread. */
     public EngineStats stats() {
         return worker.stats();

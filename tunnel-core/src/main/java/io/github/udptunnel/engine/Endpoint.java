@@ -110,6 +110,7 @@ public final class Endpoint implements DatagramEngine {
             cookies = null;
             limiter = null;
         }
+        stats.capacity(capacity, config.bufferSegments);
         CryptoBox.precompute();
     }
 
@@ -595,6 +596,7 @@ public final class Endpoint implements DatagramEngine {
 
     @Override
     public void handleTimeout(long now) {
+        stats.gauges(openConnections, pool.free());
         if (cookies != null && cookies.rotateIfDue(now)) {
             stats.increment(Counter.MINUTE_KEY_ROTATIONS);
         }
@@ -906,6 +908,17 @@ public final class Endpoint implements DatagramEngine {
             c.packetsSent, c.packetsReceived, c.retransmits, c.lastReceived);
     }
 
+    /** A row for every connection that has a slot: what {@code wg show} prints. */
+    public java.util.List<ConnectionStats> allConnectionStats() {
+        java.util.List<ConnectionStats> rows = new java.util.ArrayList<>();
+        for (Connection c : connections) {
+            if (c.state != ConnectionState.FREE) {
+                rows.add(connectionStats(c.handle()));
+            }
+        }
+        return rows;
+    }
+
     /** The next event into {@code into}; false when there is none. */
     public boolean pollEvent(EngineEvent into) {
         return events.poll(into);
@@ -981,6 +994,7 @@ public final class Endpoint implements DatagramEngine {
         c.indexed = true;
         openConnections++;
         stats.increment(Counter.CONNECTIONS_OPENED);
+        stats.gauges(openConnections, pool.free());
         return c;
     }
 
@@ -998,6 +1012,7 @@ public final class Endpoint implements DatagramEngine {
         c.sender.releaseAll();
         openConnections--;
         stats.increment(Counter.CONNECTIONS_CLOSED);
+        stats.gauges(openConnections, pool.free());
         events.add(EventType.CLOSED, c.handle(), CloseReason.CLOSED);
     }
 
@@ -1015,6 +1030,7 @@ public final class Endpoint implements DatagramEngine {
         deadlines.remove(c.slot);
         openConnections--;
         stats.increment(Counter.CONNECTIONS_CLOSED);
+        stats.gauges(openConnections, pool.free());
         events.add(event, c.handle(), reason);
         freeIfDone(c);
     }

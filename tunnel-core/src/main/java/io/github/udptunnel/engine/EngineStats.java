@@ -14,6 +14,41 @@ public final class EngineStats {
 
     private final AtomicLongArray values = new AtomicLongArray(DROP_BASE + DropReason.values().length);
 
+    private final java.util.concurrent.atomic.AtomicLong openConnections = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long maxConnections;
+    private final java.util.concurrent.atomic.AtomicLong freeSegments = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long totalSegments;
+
+    void capacity(int connections, int segments) {
+        maxConnections = connections;
+        totalSegments = segments;
+        freeSegments.setRelease(segments);
+    }
+
+    void gauges(int open, int free) {
+        openConnections.setRelease(open);
+        freeSegments.setRelease(free);
+    }
+
+    /** Gauge: connections open now (handshaking, established or closing). */
+    public long openConnections() {
+        return openConnections.getAcquire();
+    }
+
+    /** Gauge: the connection table's capacity. */
+    public long maxConnections() {
+        return maxConnections;
+    }
+
+    /** Gauge: free packet-sized buffers in the shared pool, out of {@link #totalSegments()}. */
+    public long freeSegments() {
+        return freeSegments.getAcquire();
+    }
+
+    public long totalSegments() {
+        return totalSegments;
+    }
+
     void increment(Counter counter) {
         add(counter.ordinal(), 1);
     }
@@ -49,7 +84,8 @@ public final class EngineStats {
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("EngineStats{");
+        StringBuilder b = new StringBuilder("EngineStats{open=" + openConnections() + "/" + maxConnections
+            + " freeSegments=" + freeSegments() + "/" + totalSegments + " ");
         for (Counter c : Counter.values()) {
             long v = get(c);
             if (v != 0) {

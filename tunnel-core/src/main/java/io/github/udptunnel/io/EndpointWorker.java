@@ -258,6 +258,18 @@ public final class EndpointWorker implements AutoCloseable {
         return result;
     }
 
+    /** A row for every connection, taken on the worker. */
+    public CompletableFuture<java.util.List<ConnectionStats>> allConnectionStats() throws IOException {
+        CompletableFuture<java.util.List<ConnectionStats>> result = new CompletableFuture<>();
+        submit(new Command() {
+            @Override
+            void run(EndpointWorker w) {
+                result.complete(engine.allConnectionStats());
+            }
+        });
+        return result;
+    }
+
     private void submit(Command command) throws IOException {
         ensureRunning();
         while (!commands.offer(command)) {

@@ -56,6 +56,14 @@ class LoopbackTest {
         byte[] empty = new byte[0];
         c.send(empty);
         assertThat(s.receive(Duration.ofSeconds(5))).isEmpty();
+
+        assertThat(server.stats().openConnections()).isEqualTo(1);
+        assertThat(server.connections()).singleElement().satisfies(row -> {
+            assertThat(row.peer()).isEqualTo(client.localAddress());
+            assertThat(row.bytesReceived()).isEqualTo(4);
+            assertThat(row.smoothedRttNanos()).isPositive();
+        });
+        assertThat(c.stats().serverKey()).isEqualTo(serverKey.publicKey());
     }
 
     @Test
