@@ -787,11 +787,7 @@ public final class Endpoint implements DatagramEngine {
      * boundaries; returns how many, 0 when none are waiting. Messages and stream reads may be mixed.
      */
     public int read(long now, long handle, byte[] dst, int off, int len) {
-        Connection c = live(handle);
-        boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
-        int n = c.receiver.readBytes(dst, off, len, false);
-        reopenWindow(c, now, wasClosed);
-        return n;
+        return readBytes(now, handle, dst, off, len, false);
     }
 
     /**
@@ -800,9 +796,13 @@ public final class Endpoint implements DatagramEngine {
      * pieces.
      */
     public int readPart(long now, long handle, byte[] dst, int off, int len) {
+        return readBytes(now, handle, dst, off, len, true);
+    }
+
+    private int readBytes(long now, long handle, byte[] dst, int off, int len, boolean stopAtMessageEnd) {
         Connection c = live(handle);
         boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
-        int n = c.receiver.readBytes(dst, off, len, true);
+        int n = c.receiver.readBytes(dst, off, len, stopAtMessageEnd);
         reopenWindow(c, now, wasClosed);
         return n;
     }

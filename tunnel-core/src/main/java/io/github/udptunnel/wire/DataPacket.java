@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * connection at both ends), an 8-byte nonce counter and a box under the connection key holding a {@link Message}.
  * The nonce is the sender's direction prefix and the counter.
  */
-public final class DataPacket extends PacketView {
+public final class DataPacket extends BoxedPacket {
 
     public static final int CLIENT_KEY_OFFSET = Packet.HEADER_SIZE;
     public static final int COUNTER_OFFSET = CLIENT_KEY_OFFSET + 32;
@@ -17,25 +17,7 @@ public final class DataPacket extends PacketView {
     public static final int MAX_MESSAGE_SIZE = Packet.MAX_DATAGRAM_SIZE - BOX_OFFSET - 16;
 
     public DataPacket() {
-        super(PacketType.DATA);
-    }
-
-    public int clientKeyIndex() {
-        return offset + CLIENT_KEY_OFFSET;
-    }
-
-    /** The nonce counter, unsigned. */
-    public long counter() {
-        return LittleEndian.getU64(buffer, offset + COUNTER_OFFSET);
-    }
-
-    public int boxIndex() {
-        return offset + BOX_OFFSET;
-    }
-
-    /** Bytes of box: the tag and the sealed message. */
-    public int boxLength() {
-        return length - BOX_OFFSET;
+        super(PacketType.DATA, COUNTER_OFFSET, BOX_OFFSET);
     }
 
     /** Writes the header, C' and the counter; the caller seals the box at {@link #BOX_OFFSET}. */

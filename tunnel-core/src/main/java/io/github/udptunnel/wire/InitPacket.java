@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * counter and a box under the connection key (nonce {@code "rtunnel client->" || counter}) holding a
  * {@link Message}.
  */
-public final class InitPacket extends PacketView {
+public final class InitPacket extends BoxedPacket {
 
     public static final int CLIENT_KEY_OFFSET = Packet.HEADER_SIZE;
     public static final int COOKIE_OFFSET = CLIENT_KEY_OFFSET + 32;
@@ -18,29 +18,11 @@ public final class InitPacket extends PacketView {
     public static final int MAX_MESSAGE_SIZE = Packet.MAX_DATAGRAM_SIZE - BOX_OFFSET - 16;
 
     public InitPacket() {
-        super(PacketType.INIT);
-    }
-
-    public int clientKeyIndex() {
-        return offset + CLIENT_KEY_OFFSET;
+        super(PacketType.INIT, COUNTER_OFFSET, BOX_OFFSET);
     }
 
     public int cookieIndex() {
         return offset + COOKIE_OFFSET;
-    }
-
-    /** The nonce counter, unsigned. */
-    public long counter() {
-        return LittleEndian.getU64(buffer, offset + COUNTER_OFFSET);
-    }
-
-    public int boxIndex() {
-        return offset + BOX_OFFSET;
-    }
-
-    /** Bytes of box: the tag and the sealed message. */
-    public int boxLength() {
-        return length - BOX_OFFSET;
     }
 
     /** Writes the header, C', the cookie and the counter; the caller seals the box at {@link #BOX_OFFSET}. */

@@ -2,9 +2,7 @@ package io.github.udptunnel.api;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -71,34 +69,7 @@ class LoopbackTest {
         open();
         TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
         TunnelConnection s = server.accept(Duration.ofSeconds(5));
-        long total = 16L << 20;
-        CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> {
-            try {
-                MessageDigest d = MessageDigest.getInstance("SHA-256");
-                SplittableRandom random = new SplittableRandom(5);
-                byte[] chunk = new byte[100_000];
-                for (long at = 0; at < total; at += chunk.length) {
-                    random.nextBytes(chunk);
-                    int n = (int) Math.min(chunk.length, total - at);
-                    c.send(chunk, 0, n);
-                    d.update(chunk, 0, n);
-                }
-                c.shutdownOutput();
-                return d.digest();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        MessageDigest received = MessageDigest.getInstance("SHA-256");
-        long count = 0;
-        byte[] m;
-        while ((m = s.receive(Duration.ofSeconds(30))) != null) {
-            received.update(m);
-            count += m.length;
-        }
-        assertThat(s.isPeerFinished()).as("ended by the FIN, not a timeout").isTrue();
-        assertThat(count).isEqualTo(total);
-        assertThat(received.digest()).isEqualTo(sent.get(30, TimeUnit.SECONDS));
+        assertThat(RealSocketScenariosTest.Bulk.transfer(c, s, 16L << 20, 5)).isTrue();
     }
 
     @Test
