@@ -102,6 +102,41 @@ class LoopbackTest {
     }
 
     @Test
+    void aChangedServerKeyIsRefusedWithBothFingerprints() throws Exception {
+        open();
+        KeyPair old = TunnelFixture.keyPair(78);
+        InetSocketAddress address = server.localAddress();
+        String host = address.getHostString() + ":" + address.getPort();
+        try (TunnelEndpoint pinned = TunnelEndpoint.client(new InMemoryKnownHosts().pin(host, old.publicKey()))
+                 .bind(ANY_LOOPBACK).open()) {
+            assertThatThrownBy(() -> pinned.connect(address, Duration.ofSeconds(5)))
+                .isInstanceOf(ServerKeyChangedException.class)
+                .hasMessageContaining(old.publicKey().fingerprint())
+                .hasMessageContaining(serverKey.publicKey().fingerprint());
+        }
+        assertThat(server.tryAccept()).as("nothing reached the server's application").isNull();
+    }
+
+    @Test
+    void aFullServerRefusesClearly() throws Exception {
+        server = TunnelEndpoint.server(serverKey).bind(ANY_LOOPBACK).engine(b -> b.maxConnections(1)).open();
+        client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK).open();
+        TunnelConnection first = client.connect(server.localAddress(), Duration.ofSeconds(5));
+        assertThatThrownBy(() -> client.connect(server.localAddress(), Duration.ofSeconds(5)))
+            .isInstanceOf(ServerFullException.class).hasMessageContaining("full");
+        assertThat(first.isOpen()).isTrue();
+    }
+
+    @Test
+    void anAbortReachesThePeerAsAReset() throws Exception {
+        open();
+        TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
+        TunnelConnection s = server.accept(Duration.ofSeconds(5));
+        c.abort();
+        assertThatThrownBy(() -> s.receive(Duration.ofSeconds(5))).isInstanceOf(ConnectionResetException.class);
+    }
+
+    @Test
     void connectingToNothingTimesOutClearly() throws Exception {
         client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK)
             .engine(b -> b.connectTimeout(Duration.ofSeconds(1))).open();

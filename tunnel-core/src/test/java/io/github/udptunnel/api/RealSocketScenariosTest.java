@@ -67,7 +67,7 @@ class RealSocketScenariosTest {
     }
 
     @Test
-    void aTransferThroughTwoPercentLossAndReorderingArrivesIntact() throws Exception {
+    void twoHundredFiftySixMebibytesThroughTwoPercentLossAndReorderingArriveIntact() throws Exception {
         TunnelEndpoint server = server(LOOPBACK);
         LinkConditions lossy = LinkConditions.IDEAL.withLoss(0.02).withReordering(0.02, Duration.ofMillis(2))
             .withDelay(Duration.ofMillis(1));
@@ -75,7 +75,7 @@ class RealSocketScenariosTest {
         TunnelEndpoint client = client();
         TunnelConnection c = client.connect(relay.address(), "server", PATIENCE);
         TunnelConnection s = server.accept(PATIENCE);
-        assertThat(Bulk.transfer(c, s, 64L << 20, 8)).isTrue();
+        assertThat(Bulk.transfer(c, s, 256L << 20, 8)).isTrue();
         assertThat(relay.clientToTarget().lost()).isPositive();
         assertThat(relay.clientToTarget().reordered()).isPositive();
     }
