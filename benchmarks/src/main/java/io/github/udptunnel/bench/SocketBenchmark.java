@@ -55,25 +55,29 @@ public final class SocketBenchmark {
             manyConnections(connections);
             return;
         }
-        System.out.println("| measure | tunnel | raw UDP, same run | ratio |");
-        System.out.println("|---|---|---|---|");
-        goodput();
-        requestResponse();
-        handshakes();
+        System.out.println("| measure | tunnel | raw UDP, same run | tunnel / raw | JDK TLS 1.3, same run | tunnel / TLS |");
+        System.out.println("|---|---|---|---|---|---|");
+        try (TlsPeer tls = new TlsPeer()) {
+            goodput(tls);
+            requestResponse(tls);
+            handshakes(tls);
+        }
         allocationAndIdle();
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
-    static void goodput() throws Exception {
+    static void goodput(TlsPeer tls) throws Exception {
         double[] tunnel = new double[RUNS];
         double[] raw = new double[RUNS];
+        double[] overTls = new double[RUNS];
         for (int r = 0; r < RUNS; r++) {
             raw[r] = rawUdpGoodput(1184, Duration.ofSeconds(3));
             tunnel[r] = tunnelGoodput(256L << 20);
+            overTls[r] = tls.goodput(256L << 20);
         }
-        row("goodput, one connection (MB/s; raw UDP: 1184-byte datagrams, the size of a full DATA packet)",
-            tunnel, raw, "%.0f");
+        row("goodput, one connection, 256 MiB (MB/s; raw UDP: 1184-byte datagrams, the size of a full DATA packet)",
+            tunnel, raw, overTls, "%.0f");
     }
 
     static double tunnelGoodput(long total) throws Exception {
@@ -143,21 +147,24 @@ public final class SocketBenchmark {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    static void requestResponse() throws Exception {
+    static void requestResponse(TlsPeer tls) throws Exception {
         int rounds = 20_000;
         double[][] tunnel = new double[3][RUNS];
         double[][] raw = new double[3][RUNS];
+        double[][] overTls = new double[3][RUNS];
         for (int r = 0; r < RUNS; r++) {
             long[] t = tunnelPingPong(rounds);
             long[] u = rawPingPong(rounds);
+            long[] v = percentiles(tls.requestResponse(rounds));
             for (int q = 0; q < 3; q++) {
                 tunnel[q][r] = t[q] / 1000.0;
                 raw[q][r] = u[q] / 1000.0;
+                overTls[q][r] = v[q] / 1000.0;
             }
         }
-        row("64-byte request/response p50 (us)", tunnel[0], raw[0], "%.1f");
-        row("64-byte request/response p99 (us)", tunnel[1], raw[1], "%.1f");
-        row("64-byte request/response p999 (us)", tunnel[2], raw[2], "%.1f");
+        row("64-byte request/response p50 (us)", tunnel[0], raw[0], overTls[0], "%.1f");
+        row("64-byte request/response p99 (us)", tunnel[1], raw[1], overTls[1], "%.1f");
+        row("64-byte request/response p999 (us)", tunnel[2], raw[2], overTls[2], "%.1f");
     }
 
     static long[] tunnelPingPong(int rounds) throws Exception {
@@ -230,15 +237,20 @@ public final class SocketBenchmark {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    static void handshakes() throws Exception {
+    static void handshakes(TlsPeer tls) throws Exception {
         double[] sequential = new double[RUNS];
         double[] concurrent = new double[RUNS];
+        double[] tlsSequential = new double[RUNS];
+        double[] tlsConcurrent = new double[RUNS];
         for (int r = 0; r < RUNS; r++) {
             sequential[r] = handshakeRate(1, 1500);
             concurrent[r] = handshakeRate(8, 4000);
+            tlsSequential[r] = tls.handshakes(1, 500);
+            tlsConcurrent[r] = tls.handshakes(8, 1000);
         }
-        row("full handshakes per second (connect, first message, close), sequential", sequential, null, "%.0f");
-        row("full handshakes per second, 8 concurrent clients", concurrent, null, "%.0f");
+        row("full handshakes per second (connect, first message, close), sequential", sequential, null, tlsSequential,
+            "%.0f");
+        row("full handshakes per second, 8 concurrent client threads", concurrent, null, tlsConcurrent, "%.0f");
     }
 
     /** New connection, first message, close, by {@code threads} threads on one client endpoint. */
@@ -502,16 +514,18 @@ public final class SocketBenchmark {
             sorted[(int) (sorted.length * 0.999)]};
     }
 
-    static void row(String what, double[] tunnel, double[] raw, String format) {
+    static void row(String what, double[] tunnel, double[] raw, double[] tls, String format) {
         double t = median(tunnel);
-        String tunnelText = String.format(format + " (" + format + ".." + format + ")", t, min(tunnel), max(tunnel));
-        if (raw == null) {
-            System.out.println("| " + what + " | " + tunnelText + " | | |");
-            return;
-        }
-        double r = median(raw);
-        String rawText = String.format(format + " (" + format + ".." + format + ")", r, min(raw), max(raw));
-        System.out.println("| " + what + " | " + tunnelText + " | " + rawText + " | " + String.format("%.2f", t / r) + " |");
+        System.out.println("| " + what + " | " + cell(tunnel, format) + " | " + cell(raw, format) + " | "
+            + ratio(t, raw) + " | " + cell(tls, format) + " | " + ratio(t, tls) + " |");
+    }
+
+    static String cell(double[] v, String format) {
+        return v == null ? "" : String.format(format + " (" + format + ".." + format + ")", median(v), min(v), max(v));
+    }
+
+    static String ratio(double ours, double[] theirs) {
+        return theirs == null ? "" : String.format("%.2f", ours / median(theirs));
     }
 
     static double median(double[] v) {
