@@ -3,11 +3,9 @@ package io.github.udptunnel.engine;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
-import io.github.udptunnel.crypto.ConstantTime;
 import io.github.udptunnel.crypto.CryptoBox;
 import io.github.udptunnel.crypto.KeystreamRandom;
 import io.github.udptunnel.crypto.PublicKey;
-import io.github.udptunnel.crypto.SecretBox;
 import io.github.udptunnel.trust.KnownHosts;
 import io.github.udptunnel.wire.Cookie;
 import io.github.udptunnel.wire.CookiePacket;
@@ -49,7 +47,6 @@ public final class Endpoint implements DatagramEngine {
     private final IntQueue acceptQueue;
     private final EventQueue events;
     private final PacketCrypto crypto = new PacketCrypto();
-    private final HelloPacket helloView = new HelloPacket();
     private final CookiePacket cookieView = new CookiePacket();
     private final InitPacket initView = new InitPacket();
     private final DataPacket dataView = new DataPacket();
@@ -58,19 +55,11 @@ public final class Endpoint implements DatagramEngine {
     private final Sender.AckOutcome ackOutcome = new Sender.AckOutcome();
     private final ControlQueue control;
 
-    // Server only.
-    private final byte[] serverSecret;
-    private final byte[] serverPublic;
-    private final CookieJar cookies;
-    private final HandshakeRateLimiter limiter;
+    /** The server's stateless handshake; null at a client. */
+    private final ServerHandshake serverHandshake;
 
     // Scratch, reused for every packet.
-    private final byte[] cookieContents = new byte[Cookie.PLAINTEXT_SIZE];
-    private final byte[] connectionSecret = new byte[32];
     private final byte[] connectionKey = new byte[32];
-    private final byte[] connectionPublic = new byte[32];
-    private final byte[] nonceSuffix = new byte[16];
-    private final SecretBox scratchBox = new SecretBox();
     private ByteBuffer copyBuffer;
 
     private int openConnections;
@@ -97,19 +86,7 @@ public final class Endpoint implements DatagramEngine {
         this.acceptQueue = new IntQueue(capacity);
         this.events = new EventQueue(capacity * 4);
         this.control = new ControlQueue(server ? 256 : 0);
-        if (server) {
-            serverSecret = new byte[32];
-            config.serverKey.copyPrivateKey(serverSecret, 0);
-            serverPublic = config.serverKey.publicKey().toBytes();
-            cookies = new CookieJar(random, config.minuteKeyNanos, config.cookiesPerMinuteKey);
-            limiter = new HandshakeRateLimiter(config.handshakesPerSecond, config.handshakeBurst, 4096,
-                config.handshakesPerSecondPerSource, config.handshakeBurstPerSource);
-        } else {
-            serverSecret = null;
-            serverPublic = null;
-            cookies = null;
-            limiter = null;
-        }
+        this.serverHandshake = server ? new ServerHandshake(config, stats, crypto, control) : null;
         stats.capacity(capacity, config.bufferSegments);
         CryptoBox.precompute();
     }
@@ -130,8 +107,8 @@ public final class Endpoint implements DatagramEngine {
         if (closed) {
             return;
         }
-        if (cookies != null && cookies.rotateIfDue(now)) {
-            stats.increment(Counter.MINUTE_KEY_ROTATIONS);
+        if (serverHandshake != null) {
+            serverHandshake.rotateIfDue(now);
         }
         ByteBuffer buf = datagram;
         if (!datagram.hasArray()) {
@@ -147,7 +124,8 @@ public final class Endpoint implements DatagramEngine {
         }
         PacketType type = PacketType.ofCode(buf.get(offset + 3));
         switch (type) {
-            case HELLO -> reason = server ? onHello(now, from, buf, offset, length) : DropReason.UNEXPECTED_TYPE;
+            case HELLO -> reason = server ? serverHandshake.answerHello(now, from, buf, offset, length)
+                : DropReason.UNEXPECTED_TYPE;
             case COOKIE -> reason = server ? DropReason.UNEXPECTED_TYPE : onCookie(now, from, buf, offset, length);
             case INIT -> reason = server ? onInit(now, from, buf, offset, length) : DropReason.UNEXPECTED_TYPE;
             case DATA -> reason = onData(now, from, buf, offset, length);
@@ -167,36 +145,6 @@ public final class Endpoint implements DatagramEngine {
         copyBuffer.put(0, direct, direct.position(), n);
         copyBuffer.limit(n);
         return copyBuffer;
-    }
-
-    /** Server: answer a HELLO with a COOKIE, keeping nothing. */
-    private DropReason onHello(long now, InetSocketAddress from, ByteBuffer buf, int offset, int length) {
-        stats.increment(Counter.HELLO_RECEIVED);
-        stats.add(Counter.HELLO_BYTES_RECEIVED, length);
-        helloView.wrap(buf, offset, length);
-        byte[] a = buf.array();
-        int clientKey = buf.arrayOffset() + helloView.clientKeyIndex();
-        if (CryptoBox.isSmallOrder(a, clientKey)) {
-            return DropReason.LOW_ORDER_KEY;
-        }
-        if (control.isFull() || !limiter.allow(now, from.getAddress())) {
-            return DropReason.RATE_LIMITED;
-        }
-        long counter = cookies.nextCounter();
-        if (counter < 0) {
-            return DropReason.RATE_LIMITED;
-        }
-        random.nextBytes(connectionSecret, 0, 32);
-        CryptoBox.publicKey(connectionSecret, 0, connectionPublic, 0);
-        random.nextBytes(nonceSuffix, 0, 16);
-        ByteBuffer out = control.reserve(from);
-        crypto.sealCookie(out, 0, a, clientKey, serverSecret, serverPublic, connectionSecret, connectionPublic,
-            cookies.currentKey(), counter, nonceSuffix);
-        java.util.Arrays.fill(connectionSecret, (byte) 0);
-        control.commit(CookiePacket.SIZE);
-        stats.increment(Counter.COOKIE_SENT);
-        stats.add(Counter.COOKIE_BYTES_SENT, CookiePacket.SIZE);
-        return null;
     }
 
     /** Client: a COOKIE for a pending connect: trust decision, connection key, then INIT. */
@@ -267,29 +215,9 @@ public final class Endpoint implements DatagramEngine {
             }
             return onMessage(c, now, from, counter, buf, initView.boxIndex() + 16, initView.boxLength() - 16);
         }
-        if (!limiter.allow(now, from.getAddress())) {
-            return DropReason.RATE_LIMITED;
-        }
-        int which = cookies.open(crypto, initView, cookieContents);
-        if (which == CookieJar.NONE) {
-            return DropReason.COOKIE_INVALID;
-        }
-        if (!ConstantTime.equals(cookieContents, 0, a, clientKey, 32)) {
-            return DropReason.COOKIE_KEY_MISMATCH;
-        }
-        long cookieCounter = cookies.openedCounter();
-        if (cookies.isUsed(which, cookieCounter)) {
-            return DropReason.INIT_REPLAYED;
-        }
-        boolean derived = crypto.connectionKey(a, clientKey, cookieContents, 32, connectionKey);
-        java.util.Arrays.fill(cookieContents, (byte) 0);
-        if (!derived) {
-            return DropReason.LOW_ORDER_KEY;
-        }
-        scratchBox.setKey(connectionKey, 0);
-        if (!crypto.openInit(initView, scratchBox)) {
-            java.util.Arrays.fill(connectionKey, (byte) 0);
-            return DropReason.BOX_INVALID;
+        DropReason refused = serverHandshake.checkInit(now, from, initView, connectionKey);
+        if (refused != null) {
+            return refused;
         }
         int messageAt = initView.boxIndex() + 16;
         int messageLength = initView.boxLength() - 16;
@@ -299,10 +227,10 @@ public final class Endpoint implements DatagramEngine {
         }
         if (freeSlots.isEmpty()) {
             java.util.Arrays.fill(connectionKey, (byte) 0);
-            answerServerFull(from, a, clientKey);
+            serverHandshake.refuseFull(from, initView);
             return DropReason.TABLE_FULL;
         }
-        cookies.markUsed(which, cookieCounter);
+        serverHandshake.accepted();
         Connection c = open(now, a, clientKey, from, false);
         c.box.setKey(connectionKey, 0);
         java.util.Arrays.fill(connectionKey, (byte) 0);
@@ -310,20 +238,6 @@ public final class Endpoint implements DatagramEngine {
         events.add(EventType.ACCEPTED, c.handle(), null);
         stats.increment(Counter.HANDSHAKES_COMPLETED);
         return onMessage(c, now, from, initView.counter(), buf, messageAt, messageLength);
-    }
-
-    /** The stateless, authenticated "server full" answer (docs/PROTOCOL.md, section 9). */
-    private void answerServerFull(InetSocketAddress to, byte[] a, int clientKey) {
-        if (control.isFull()) {
-            return;
-        }
-        ByteBuffer out = control.reserve(to);
-        int at = DataPacket.BOX_OFFSET + 16;
-        writer.wrapForWrite(out, at).flags(Message.FLAG_ABORT).sackCount(0).dataLength(1).window(0)
-            .sequence(0).ack(0).timestamp(0).echo(0).ackDelay(0);
-        out.put(writer.dataIndex(), (byte) ABORT_SERVER_FULL);
-        int n = crypto.sealData(out, 0, a, clientKey, false, SERVER_FULL_COUNTER, scratchBox, writer.encodedLength());
-        control.commit(n);
     }
 
     private DropReason onData(long now, InetSocketAddress from, ByteBuffer buf, int offset, int length) {
@@ -588,8 +502,8 @@ public final class Endpoint implements DatagramEngine {
             return lastNow;  // something may be sendable now: the shell should call pollTransmit
         }
         long next = deadlines.earliest();
-        if (cookies != null) {
-            next = Math.min(next, cookies.nextRotation());
+        if (serverHandshake != null) {
+            next = Math.min(next, serverHandshake.nextRotation());
         }
         return next;
     }
@@ -597,8 +511,8 @@ public final class Endpoint implements DatagramEngine {
     @Override
     public void handleTimeout(long now) {
         stats.gauges(openConnections, pool.free());
-        if (cookies != null && cookies.rotateIfDue(now)) {
-            stats.increment(Counter.MINUTE_KEY_ROTATIONS);
+        if (serverHandshake != null) {
+            serverHandshake.rotateIfDue(now);
         }
         while (deadlines.earliest() <= now) {
             Connection c = connections[deadlines.earliestSlot()];
