@@ -2,7 +2,7 @@ package io.github.udptunnel.engine;
 
 /**
  * The engine's event counters, beside the drop counters of {@link io.github.udptunnel.wire.DropReason}. Each
- * name is the one used in the statistics and as a meter tag.
+ * name is the one used in the statistics.
  */
 public enum Counter {
     HELLO_SENT("hello-sent"),

@@ -2,7 +2,7 @@ package io.github.udptunnel.wire;
 
 /**
  * Every reason a received datagram is dropped, each counted under its {@link #metricName()}. The same names are
- * used in docs/PROTOCOL.md, in the statistics and in the {@code tunnel_dropped_packets_total} meter's tag.
+ * used in docs/PROTOCOL.md and in the statistics ({@code EngineStats.dropped}).
  */
 public enum DropReason {
 
@@ -49,7 +49,7 @@ public enum DropReason {
         this.metricName = metricName;
     }
 
-    /** The name used in docs, statistics and meter tags. */
+    /** The name used in the docs and the statistics. */
     public String metricName() {
         return metricName;
     }
