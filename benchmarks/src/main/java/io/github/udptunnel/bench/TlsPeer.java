@@ -42,22 +42,7 @@ final class TlsPeer implements AutoCloseable {
     enum Mode { SINK, ECHO, FIRST_MESSAGE }
 
     TlsPeer() throws Exception {
-        Path dir = Files.createTempDirectory("tls-bench");
-        Path store = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-            "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-            "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", PASSWORD,
-            "-keypass", PASSWORD).redirectErrorStream(true).start();
-        byte[] output = keytool.getInputStream().readAllBytes();
-        if (keytool.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + new String(output));
-        }
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, PASSWORD.toCharArray());
-        }
-        Files.delete(store);
-        Files.delete(dir);
+        KeyStore keys = selfSignedStore("EC");
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, PASSWORD.toCharArray());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -72,6 +57,31 @@ final class TlsPeer implements AutoCloseable {
             .createServerSocket(0, 1024, InetAddress.getLoopbackAddress());
         listener.setEnabledProtocols(new String[] {"TLSv1.3"});
         serverThreads.submit(this::acceptLoop);
+    }
+
+    /** A key store holding a fresh self-signed P-256 certificate for localhost, made by the JDK's keytool. */
+    static KeyStore selfSignedStore(String algorithm) throws Exception {
+        Path dir = Files.createTempDirectory("tls-bench");
+        Path store = dir.resolve("server.p12");
+        try {
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", algorithm, algorithm.equals("EC") ? "-groupname" : "-keysize",
+                algorithm.equals("EC") ? "secp256r1" : "2048", "-dname",
+                "CN=localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass",
+                PASSWORD, "-keypass", PASSWORD).redirectErrorStream(true).start();
+            byte[] output = keytool.getInputStream().readAllBytes();
+            if (keytool.waitFor() != 0) {
+                throw new IllegalStateException("keytool failed: " + new String(output));
+            }
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(store)) {
+                keys.load(in, PASSWORD.toCharArray());
+            }
+            return keys;
+        } finally {
+            Files.deleteIfExists(store);
+            Files.deleteIfExists(dir);
+        }
     }
 
     private void acceptLoop() {
