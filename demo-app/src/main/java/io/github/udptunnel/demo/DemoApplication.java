@@ -3,7 +3,7 @@ package io.github.udptunnel.demo;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The demo: for now a walk through one protocol v1 handshake in memory (see {@link HandshakeWalkthrough}). */
+/** The demo: for now a server and a client over loopback UDP in one process (see {@link LoopbackDemo}). */
 @SpringBootApplication
 public class DemoApplication {
 

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DemoApplicationTest {
 
     @Test
-    void theWalkthroughCompletesAHandshake(CapturedOutput output) {
-        assertThat(output).contains("HELLO  224 bytes", "COOKIE 220 bytes", "server reads \"hello, server\"",
-            "client reads \"hello, client\": handshake complete");
+    void theDemoConnectsEchoesAndMovesData(CapturedOutput output) {
+        assertThat(output).contains("client connected; pinned SHA256:", "echoed \"hello\"", "echoed \"encrypted\"",
+            "moved 16 MiB", "closed; the demo is done");
     }
 }
