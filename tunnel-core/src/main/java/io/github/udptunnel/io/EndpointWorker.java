@@ -78,7 +78,6 @@ public final class EndpointWorker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private long now;
-    private long sendDrops;
 
     public EndpointWorker(EngineConfig config, InetSocketAddress bind, int ringBytes, String name) throws IOException {
         this.engine = new Endpoint(config);
@@ -135,11 +134,6 @@ public final class EndpointWorker implements AutoCloseable {
     /** Every counter of the engine, readable from any thread. */
     public EngineStats stats() {
         return engine.stats();
-    }
-
-    /** Datagrams the socket would not take (its buffer full); the engine retransmits them. */
-    public long sendDrops() {
-        return sendDrops;
     }
 
     // ---------------------------------------------------------------------------------------------------------
