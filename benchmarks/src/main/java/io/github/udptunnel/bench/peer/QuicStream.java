@@ -1,0 +1,123 @@
+package io.github.udptunnel.bench.peer;
+
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+
+/**
+ * A QUIC stream as a blocking {@link StreamConnection}: what the event loop reads is queued for the reader; a
+ * writer may have at most {@link #MAX_UNWRITTEN_BYTES} handed to the channel and not yet written, the same bound
+ * a tunnel connection's send ring puts on its writer.
+ */
+final class QuicStream extends ChannelInboundHandlerAdapter implements StreamConnection {
+
+    static final int MAX_UNWRITTEN_BYTES = 2 << 20;
+    private static final byte[] END = new byte[0];
+
+    private final QuicStreamChannel stream;
+    private final QuicChannel ownedConnection;
+    private final BlockingQueue<byte[]> inbound = new LinkedBlockingQueue<>();
+    private final Semaphore writable = new Semaphore(MAX_UNWRITTEN_BYTES);
+    private volatile Throwable writeFailure;
+    private byte[] current = new byte[0];
+    private int at;
+
+    /** @param ownedConnection the connection to close with the stream: a client's; null on the server */
+    QuicStream(QuicStreamChannel stream, QuicChannel ownedConnection) {
+        this.stream = stream;
+        this.ownedConnection = ownedConnection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            inbound.add(ByteBufUtil.getBytes(buf));
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ChannelInputShutdownReadComplete.INSTANCE) {
+            inbound.add(END);
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inbound.add(END);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) throws Exception {
+        for (int sent = 0; sent < len; ) {
+            int n = Math.min(len - sent, MAX_UNWRITTEN_BYTES);
+            while (!writable.tryAcquire(n, 100, TimeUnit.MILLISECONDS)) {
+                checkWritable();
+            }
+            checkWritable();
+            stream.writeAndFlush(Unpooled.copiedBuffer(bytes, off + sent, n)).addListener(f -> {
+                if (!f.isSuccess()) {
+                    writeFailure = f.cause();
+                }
+                writable.release(n);
+            });
+            sent += n;
+        }
+    }
+
+    private void checkWritable() throws IOException {
+        if (writeFailure != null) {
+            throw new IOException("QUIC stream write failed", writeFailure);
+        }
+        if (!stream.isActive()) {
+            throw new IOException("QUIC stream closed");
+        }
+    }
+
+    @Override
+    public int read(byte[] bytes, int off, int len) throws Exception {
+        if (at == current.length) {
+            if (current == END) {
+                return -1;
+            }
+            current = inbound.take();
+            at = 0;
+            if (current == END) {
+                return -1;
+            }
+        }
+        int n = Math.min(len, current.length - at);
+        System.arraycopy(current, at, bytes, off, n);
+        at += n;
+        return n;
+    }
+
+    @Override
+    public void shutdownOutput() throws Exception {
+        stream.shutdownOutput().sync();
+    }
+
+    @Override
+    public void close() throws Exception {
+        stream.close().await(5, TimeUnit.SECONDS);
+        if (ownedConnection != null) {
+            ownedConnection.close().await(5, TimeUnit.SECONDS);
+        }
+    }
+}
