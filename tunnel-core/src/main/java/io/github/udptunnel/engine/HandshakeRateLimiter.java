@@ -12,9 +12,12 @@ import java.net.InetAddress;
  * <ul>
  * <li>A global bucket (rate and burst from the constructor) bounds the handshake work of the endpoint.</li>
  * <li>A bucket per source address (default {@value #DEFAULT_PER_SOURCE_RATE_PER_SECOND} per second, burst
- * {@value #DEFAULT_PER_SOURCE_BURST}, as WireGuard) is enforced only while the endpoint is under load: while the
- * global bucket holds less than half its burst. So the lower half of the global bucket is shared fairly between
- * sources, and one busy source cannot take all of it; without load, nobody pays for the table.</li>
+ * {@value #DEFAULT_PER_SOURCE_BURST}, as WireGuard) is enforced only while the endpoint is under load. Load is
+ * demand, not work done: a third bucket, of the global one's size and rate, is debited by every handshake asked for,
+ * allowed or not, and the endpoint is under load from the moment it holds less than half until
+ * {@value #LOAD_HOLD_NANOS} ns (a second) after it last did, as WireGuard holds its load flag for a second. So a
+ * flood from one address gets its per-source share for as long as it lasts (a refusal leaves the global bucket to
+ * refill, but not the demand), other sources share the rest, and without load nobody pays for the table.</li>
  * </ul>
  *
  * <p>Memory is fixed at construction. Per-source buckets live in an open-addressing table of parallel arrays keyed
@@ -37,6 +40,9 @@ public final class HandshakeRateLimiter {
     /** An entry unused this long is free for another source, as wireguard-go collects its table each second. */
     public static final long MIN_IDLE_BEFORE_REUSE_NANOS = NANOS_PER_SECOND;
 
+    /** How long the endpoint stays under load after the global bucket was last below half. */
+    public static final long LOAD_HOLD_NANOS = NANOS_PER_SECOND;
+
     /** Fibonacci hashing spreads neighbouring addresses (whose IPv4 hash codes differ in the low bits). */
     private static final int HASH_MULTIPLIER = 0x9E3779B9;
 
@@ -45,6 +51,10 @@ public final class HandshakeRateLimiter {
     private long globalTokens;
     private long globalLastNanos;
     private boolean globalStarted;
+    /** Debited by every request, allowed or not: whether the endpoint is under load. */
+    private long demandTokens;
+    private boolean loadSeen;
+    private long lastLoadNanos;
 
     private final long sourceCost;
     private final long sourceMax;
@@ -68,6 +78,7 @@ public final class HandshakeRateLimiter {
         globalCost = cost(globalRatePerSecond);
         globalMax = capacity(globalCost, globalBurst);
         globalTokens = globalMax;
+        demandTokens = globalMax;
         sourceCost = cost(perSourceRatePerSecond);
         sourceMax = capacity(sourceCost, perSourceBurst);
         idleBeforeReuseNanos = Math.max(MIN_IDLE_BEFORE_REUSE_NANOS, sourceMax);
@@ -97,10 +108,12 @@ public final class HandshakeRateLimiter {
      */
     public boolean allow(long nowNanos, InetAddress source) {
         refillGlobal(nowNanos);
+        boolean underLoad = isUnderLoad(nowNanos);
+        demandTokens = Math.max(0, demandTokens - globalCost);
         if (globalTokens < globalCost) {
             return false;
         }
-        if (isUnderLoad()) {
+        if (underLoad) {
             int slot = slotFor(nowNanos, source);
             refillSource(slot, nowNanos);
             if (sourceTokens[slot] < sourceCost) {
@@ -112,14 +125,19 @@ public final class HandshakeRateLimiter {
         return true;
     }
 
-    /** True while the global bucket holds less than half its burst: per-source limits apply. */
+    /** True while per-source limits apply: the demand bucket is below half, or was within the last second. */
     public boolean underLoad(long nowNanos) {
         refillGlobal(nowNanos);
-        return isUnderLoad();
+        return isUnderLoad(nowNanos);
     }
 
-    private boolean isUnderLoad() {
-        return globalTokens < globalMax - globalTokens;
+    private boolean isUnderLoad(long nowNanos) {
+        if (demandTokens < globalMax - demandTokens) {
+            loadSeen = true;
+            lastLoadNanos = nowNanos;
+            return true;
+        }
+        return loadSeen && nowNanos - lastLoadNanos < LOAD_HOLD_NANOS;
     }
 
     private void refillGlobal(long nowNanos) {
@@ -132,6 +150,7 @@ public final class HandshakeRateLimiter {
         long elapsed = nowNanos - globalLastNanos;
         if (elapsed > 0) {
             globalTokens = refilled(globalTokens, elapsed, globalMax);
+            demandTokens = refilled(demandTokens, elapsed, globalMax);
             globalLastNanos = nowNanos;
         }
     }

@@ -29,6 +29,17 @@ final class IntQueue {
         return true;
     }
 
+    /** Adds at the head, to be polled next; false when full. */
+    boolean addFirst(int value) {
+        if (size == items.length) {
+            return false;
+        }
+        head = (head + items.length - 1) % items.length;
+        items[head] = value;
+        size++;
+        return true;
+    }
+
     int peek() {
         return items[head];
     }

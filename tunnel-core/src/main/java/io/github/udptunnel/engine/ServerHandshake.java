@@ -23,6 +23,9 @@ import io.github.udptunnel.wire.Message;
  */
 final class ServerHandshake {
 
+    /** Source addresses the rate limiter keeps a bucket for at once. */
+    static final int RATE_LIMIT_SOURCES = 4096;
+
     private final EngineStats stats;
     private final KeystreamRandom random;
     private final PacketCrypto crypto;
@@ -50,8 +53,8 @@ final class ServerHandshake {
         config.serverKey.copyPrivateKey(serverSecret, 0);
         this.serverPublic = config.serverKey.publicKey().toBytes();
         this.cookies = new CookieJar(random, config.minuteKeyNanos, config.cookiesPerMinuteKey);
-        this.limiter = new HandshakeRateLimiter(config.handshakesPerSecond, config.handshakeBurst, 4096,
-            config.handshakesPerSecondPerSource, config.handshakeBurstPerSource);
+        this.limiter = new HandshakeRateLimiter(config.handshakesPerSecond, config.handshakeBurst,
+            config.handshakesPerSecondPerSource, config.handshakeBurstPerSource, RATE_LIMIT_SOURCES);
     }
 
     /** Draws a new minute key when its period is over. */

@@ -48,7 +48,9 @@ public final class EndpointWorker implements AutoCloseable {
     /** Replaced by {@link #rebind}, on the worker thread only. */
     private volatile DatagramChannel channel;
     private final Selector selector;
+    /** Made when a connection first takes the slot (the engine reuses the slot freed last), then kept. */
     private final ConnectionChannel[] channels;
+    private final int ringBytes;
     private final CompletableFuture<?>[] pendingConnects;
     private final boolean[] blockedOnRoom;
     private final int[] blockedSlots;
@@ -83,9 +85,7 @@ public final class EndpointWorker implements AutoCloseable {
         this.engine = new Endpoint(config);
         int capacity = engine.maxConnections();
         this.channels = new ConnectionChannel[capacity];
-        for (int i = 0; i < capacity; i++) {
-            channels[i] = new ConnectionChannel(i, ringBytes);
-        }
+        this.ringBytes = ringBytes;
         this.pendingConnects = new CompletableFuture<?>[capacity];
         this.blockedOnRoom = new boolean[capacity];
         this.blockedSlots = new int[capacity];
@@ -152,7 +152,7 @@ public final class EndpointWorker implements AutoCloseable {
                     result.completeExceptionally(e);
                     return;
                 }
-                ConnectionChannel ch = channels[(int) handle];
+                ConnectionChannel ch = channel((int) handle);
                 ch.reset(handle);
                 ch.peer = server;
                 pendingConnects[ch.slot] = result;
@@ -398,7 +398,7 @@ public final class EndpointWorker implements AutoCloseable {
         while (engine.pollEvent(event)) {
             n++;
             long handle = event.handle();
-            ConnectionChannel ch = channels[(int) handle];
+            ConnectionChannel ch = channel((int) handle);
             switch (event.type()) {
                 case CONNECTED -> {
                     if (ch.handle == handle) {
@@ -456,7 +456,7 @@ public final class EndpointWorker implements AutoCloseable {
     private void acceptAll() {
         long handle;
         while ((handle = engine.accept()) >= 0) {
-            ConnectionChannel ch = channels[(int) handle];
+            ConnectionChannel ch = channel((int) handle);
             ch.reset(handle);
             ch.peer = engine.peer(handle);
             ch.open = true;
@@ -557,7 +557,7 @@ public final class EndpointWorker implements AutoCloseable {
             if (!blockedOnRoom[slot]) {
                 continue;
             }
-            ConnectionChannel ch = channels[slot];
+            ConnectionChannel ch = channel(slot);
             if (engine.state(ch.handle) == ConnectionState.FREE) {
                 blockedOnRoom[slot] = false;
                 continue;
@@ -609,6 +609,15 @@ public final class EndpointWorker implements AutoCloseable {
         }
     }
 
+    private ConnectionChannel channel(int slot) {
+        ConnectionChannel ch = channels[slot];
+        if (ch == null) {
+            ch = new ConnectionChannel(slot, ringBytes);
+            channels[slot] = ch;
+        }
+        return ch;
+    }
+
     private void runCommand(Command command) {
         command.run(this);
     }
@@ -617,6 +626,9 @@ public final class EndpointWorker implements AutoCloseable {
         engine.closeEndpoint();
         processEvents();
         for (ConnectionChannel ch : channels) {
+            if (ch == null) {
+                continue;
+            }
             if (ch.closeReason == null && ch.handle >= 0) {
                 ch.closed(io.github.udptunnel.engine.CloseReason.ENDPOINT_CLOSED, "the endpoint was closed");
             }

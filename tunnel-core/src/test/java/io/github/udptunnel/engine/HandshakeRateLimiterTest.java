@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;
 
 import static io.github.udptunnel.engine.HandshakeRateLimiter.DEFAULT_PER_SOURCE_BURST;
+import static io.github.udptunnel.engine.HandshakeRateLimiter.LOAD_HOLD_NANOS;
 import static io.github.udptunnel.engine.HandshakeRateLimiter.NANOS_PER_SECOND;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -124,6 +125,50 @@ class HandshakeRateLimiterTest {
         assertThat(limiter.allow(T0, busy)).isFalse();
         assertThat(limiter.allow(T0, ipv4(2))).isTrue();
         assertThat(limiter.underLoad(T0)).isTrue();
+    }
+
+    @Test
+    void loadHoldsForASecondAfterTheBucketWasLastBelowHalf() {
+        HandshakeRateLimiter limiter = new HandshakeRateLimiter(1000, 1000, 64);
+        InetAddress flood = ipv4(1);
+        while (!limiter.underLoad(T0)) {
+            assertThat(limiter.allow(T0, flood)).isTrue();
+        }
+        // 0.6 s later the bucket is full again, yet the flood still gets only its per-source share.
+        long refilled = T0 + 600 * MILLIS;
+        assertThat(limiter.underLoad(refilled)).as("within a second of the load").isTrue();
+        int allowed = 0;
+        for (int i = 0; i < 100; i++) {
+            if (limiter.allow(refilled, flood)) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).as("the flood's per-source burst").isEqualTo(DEFAULT_PER_SOURCE_BURST);
+
+        // A second after the bucket was last below half, and it has not been since: no load, no per-source limit.
+        long calm = T0 + LOAD_HOLD_NANOS;
+        assertThat(limiter.underLoad(calm - 1)).isTrue();
+        assertThat(limiter.underLoad(calm)).isFalse();
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.allow(calm, flood)).as("handshake %d without load", i).isTrue();
+        }
+    }
+
+    @Test
+    void aLastingFloodFromOneSourceKeepsTheLoadAndGetsOnlyItsShare() {
+        HandshakeRateLimiter limiter = new HandshakeRateLimiter(1000, 100, 64);
+        InetAddress flood = ipv4(1);
+        int allowed = 0;
+        // 10,000 a second for 3 seconds: the refusals leave the global bucket full, but the demand stays high.
+        for (int i = 0; i < 30_000; i++) {
+            if (limiter.allow(T0 + i * 100_000L, flood)) {
+                allowed++;
+            }
+        }
+        // Half the global burst (and what refills meanwhile) before the load, about 56; the source's burst, 5; then
+        // 20 a second for the rest of the 3 seconds. The global limit alone would allow 3,100.
+        assertThat(allowed).isBetween(110, 125);
+        assertThat(limiter.allow(T0 + 30_000 * 100_000L, ipv4(2))).as("another source meanwhile").isTrue();
     }
 
     @Test

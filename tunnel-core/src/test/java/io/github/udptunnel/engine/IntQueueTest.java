@@ -11,7 +11,7 @@ import io.github.udptunnel.testing.Seeds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link IntQueue}: FIFO order, the capacity bound and wrap-around, against an {@link ArrayDeque}. */
+/** {@link IntQueue}: FIFO order, adding at the head, the capacity bound and wrap-around, against an {@link ArrayDeque}. */
 class IntQueueTest {
 
     private static final long BASE = 0x1A7_0000L;
@@ -40,9 +40,16 @@ class IntQueueTest {
             if (add) {
                 int v = r.nextInt();
                 boolean expected = model.size() < capacity;
-                assertThat(q.add(v)).as(what + ": add").isEqualTo(expected);
-                if (expected) {
-                    model.addLast(v);
+                if (r.nextBoolean()) {
+                    assertThat(q.add(v)).as(what + ": add").isEqualTo(expected);
+                    if (expected) {
+                        model.addLast(v);
+                    }
+                } else {
+                    assertThat(q.addFirst(v)).as(what + ": addFirst").isEqualTo(expected);
+                    if (expected) {
+                        model.addFirst(v);
+                    }
                 }
             } else if (!model.isEmpty()) {
                 assertThat(q.peek()).as(what + ": peek").isEqualTo(model.peekFirst());

@@ -208,6 +208,34 @@ class ProtocolScenariosTest {
         return t.goodputBitsPerSecond();
     }
 
+    /**
+     * 6b. A flood of HELLOs from one address, from many ports, gets that address's share under load (20 a second
+     * after a burst of 5) and no more, while a client elsewhere still connects.
+     */
+    @Test
+    void aFloodFromOneAddressGetsItsPerSourceShare() {
+        TunnelFixture f = new TunnelFixture(0x6B, PATH, b -> b.handshakeRateLimit(1_000, 100), b -> b);
+        KeyPair junk = TunnelFixture.keyPair(67);
+        byte[] hello = new byte[224];
+        io.github.udptunnel.wire.HelloPacket.encode(ByteBuffer.wrap(hello), 0, junk.publicKey().toBytes(), 0);
+        // 10,000 HELLOs a second for 3 seconds from 10.9.0.1, ten times the global limit.
+        for (int i = 0; i < 30_000; i++) {
+            f.sim.inject(f.sim.now() + i * 100_000L, new InetSocketAddress("10.9.0.1", 1024 + i % 1000),
+                TunnelFixture.SERVER, hello);
+        }
+        f.sim.runFor(Duration.ofSeconds(1).toNanos());
+        long c = f.connect(Duration.ofSeconds(5));
+        assertThat(f.client.state(c)).as(f.toString()).isEqualTo(ConnectionState.ESTABLISHED);
+        f.sim.runFor(Duration.ofSeconds(3).toNanos());
+
+        long cookies = f.server.stats().get(Counter.COOKIE_SENT);
+        // Half the global burst before the load begins, the source's burst, 20 a second for 3 seconds, and the
+        // client's own handshake: about 116. Were the flood not held to its source's share, the global limit
+        // alone would let 3,000 through.
+        assertThat(cookies).as(f.toString()).isBetween(100L, 130L);
+        assertThat(f.server.stats().dropped(DropReason.RATE_LIMITED)).isGreaterThan(29_000);
+    }
+
     /** 7. A full table refuses new handshakes, says so to the client, and leaves live connections alone. */
     @Test
     void aFullTableRefusesNewConnectionsOnly() {

@@ -48,6 +48,11 @@ public final class QuicPeer implements Peer {
     private final Channel client;
 
     public QuicPeer(QuicCongestionControlAlgorithm congestion, Service service) throws Exception {
+        this(congestion, service, true);
+    }
+
+    /** @param withClient false for a server alone, whose process then holds nothing of a client */
+    public QuicPeer(QuicCongestionControlAlgorithm congestion, Service service, boolean withClient) throws Exception {
         this.congestion = congestion;
         SelfSignedCertificate cert = SelfSignedCertificate.get();
         QuicSslContext serverTls = QuicSslContextBuilder.forServer(cert.key, null, cert.certificate)
@@ -75,6 +80,10 @@ public final class QuicPeer implements Peer {
             .bind(loopback).sync().channel();
 
         // The chain is verified against the certificate; no host name check, as with the TLS peer's SSLSocket.
+        if (!withClient) {
+            client = null;
+            return;
+        }
         QuicSslContext clientTls = QuicSslContextBuilder.forClient().trustManager(cert.trustManagers()).endpointIdentificationAlgorithm(null)
             .applicationProtocols(ALPN).sessionCacheSize(0).earlyData(false).build();
         ChannelHandler clientCodec = configure(new QuicClientCodecBuilder()).sslContext(clientTls).build();
@@ -106,6 +115,9 @@ public final class QuicPeer implements Peer {
 
     @Override
     public StreamConnection connect(InetSocketAddress to) throws Exception {
+        if (client == null) {
+            throw new IllegalStateException("a server alone");
+        }
         QuicChannel connection = QuicChannel.newBootstrap(client)
             .handler(new ChannelInitializer<QuicChannel>() {
                 @Override
@@ -139,7 +151,9 @@ public final class QuicPeer implements Peer {
 
     @Override
     public void close() throws Exception {
-        client.close().sync();
+        if (client != null) {
+            client.close().sync();
+        }
         server.close().sync();
         clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();

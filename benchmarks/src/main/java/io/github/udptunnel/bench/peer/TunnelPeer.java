@@ -20,6 +20,14 @@ public final class TunnelPeer implements Peer {
     public static final String SERVER_THREAD = "bench-server";
     public static final String CLIENT_THREAD = "bench-client";
     static final Duration PATIENCE = Duration.ofSeconds(30);
+    /**
+     * A closed connection keeps its slot for three RTOs, to acknowledge a retransmitted FIN, so a server taking
+     * thousands of handshakes a second needs more than the default 1,024 slots; rings are made only for slots used.
+     */
+    public static final UnaryOperator<TunnelEndpoint.Builder> MANY_SLOTS = b -> b.engine(e -> e.maxConnections(16_384));
+    /** {@link #MANY_SLOTS}, and as every client here comes from 127.0.0.1, the per-source handshake limit raised. */
+    public static final UnaryOperator<TunnelEndpoint.Builder> RAISED_PER_SOURCE_LIMIT =
+        b -> MANY_SLOTS.apply(b).engine(e -> e.handshakeRateLimitPerSource(1_000_000, 1_000_000));
     private static final KeyPair SERVER_KEY = KeyPair.generate(new java.security.SecureRandom());
 
     private final TunnelEndpoint server;
@@ -27,17 +35,22 @@ public final class TunnelPeer implements Peer {
     private final ExecutorService handlers = Executors.newCachedThreadPool(Threads.daemon("tunnel-service"));
     private final Thread acceptor;
 
-    /** Default settings, but for the per-source handshake rate limit: every client here comes from 127.0.0.1. */
+    /** Server and client with {@link #RAISED_PER_SOURCE_LIMIT}. */
     public TunnelPeer(Service service) throws IOException {
-        this(service, b -> b.engine(e -> e.handshakeRateLimitPerSource(1_000_000, 1_000_000)));
+        this(service, RAISED_PER_SOURCE_LIMIT, true);
     }
 
-    /** @param settings applied to both endpoints' builders */
-    public TunnelPeer(Service service, UnaryOperator<TunnelEndpoint.Builder> settings) throws IOException {
+    /**
+     * @param settings   applied to both endpoints' builders
+     * @param withClient false for a server alone, whose process then holds nothing of a client
+     */
+    public TunnelPeer(Service service, UnaryOperator<TunnelEndpoint.Builder> settings, boolean withClient)
+        throws IOException {
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         server = settings.apply(TunnelEndpoint.server(SERVER_KEY).bind(loopback).name(SERVER_THREAD)).open();
-        client = settings.apply(TunnelEndpoint.client(new InMemoryKnownHosts()).bind(loopback).name(CLIENT_THREAD))
-            .open();
+        client = withClient
+            ? settings.apply(TunnelEndpoint.client(new InMemoryKnownHosts()).bind(loopback).name(CLIENT_THREAD)).open()
+            : null;
         acceptor = new Thread(() -> {
             try {
                 while (true) {
@@ -72,6 +85,9 @@ public final class TunnelPeer implements Peer {
 
     @Override
     public StreamConnection connect(InetSocketAddress to) throws Exception {
+        if (client == null) {
+            throw new IllegalStateException("a server alone");
+        }
         return new Stream(client.connect(to, "server", PATIENCE));
     }
 
@@ -82,7 +98,9 @@ public final class TunnelPeer implements Peer {
 
     @Override
     public void close() {
-        client.close();
+        if (client != null) {
+            client.close();
+        }
         server.close();
         handlers.shutdownNow();
     }

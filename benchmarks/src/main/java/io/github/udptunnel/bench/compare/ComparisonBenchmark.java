@@ -1,0 +1,308 @@
+package io.github.udptunnel.bench.compare;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.udptunnel.bench.peer.Peer;
+import io.github.udptunnel.bench.peer.Peers;
+import io.github.udptunnel.bench.peer.Service;
+import io.github.udptunnel.relay.UdpRelay;
+import io.github.udptunnel.sim.LinkConditions;
+
+/**
+ * The tunnel beside raw UDP, JDK TLS 1.3 and Netty QUIC (CUBIC and BBR), every peer driven by the same code
+ * ({@link Drive}) with the same sizes, warm-up and number of runs: loopback goodput, request/response latency and
+ * handshakes; 1,000 connections; goodput through a lossy relay; a HELLO flood from a second process. Runs are
+ * interleaved peer by peer, so that the machine's drift spreads over all of them.
+ *
+ * <p>Writes the tables between the comparison markers of the Markdown file and every row to the JSON file.
+ * Run by {@code benchmarks/run-comparison.sh}.
+ */
+public final class ComparisonBenchmark {
+
+    static final String COMMAND = "benchmarks/run-comparison.sh";
+    static final String BEGIN = "<!-- comparison:begin (written by " + COMMAND + ") -->";
+    static final String END = "<!-- comparison:end -->";
+
+    static final int RUNS = 3;
+    static final Duration WARMUP = Duration.ofSeconds(1);
+    static final Duration GOODPUT_TIME = Duration.ofSeconds(3);
+    static final Duration LOSSY_GOODPUT_TIME = Duration.ofSeconds(8);
+    static final Duration HANDSHAKE_TIME = Duration.ofSeconds(2);
+    static final int RR_WARMUP = 5_000;
+    static final int RR_ROUNDS = 20_000;
+    static final int FULL_DATA_PACKET = 1184;  // a full DATA packet with its IP and UDP headers: 1232 - 48
+    static final int CONNECTIONS = 1_000;
+    static final int FLOOD_HELLOS_PER_SECOND = 20_000;
+
+    private final Results results = new Results(COMMAND);
+
+    private ComparisonBenchmark() {
+    }
+
+    /**
+     * Arguments: the Markdown file and the JSON file to write (default docs/BENCHMARKS.md and
+     * docs/benchmarks/comparison.json); or {@code --only SECTION} to run one section and print its rows only, where
+     * SECTION is one of loopback, connections, lossy, flood, worker.
+     */
+    public static void main(String[] args) throws Exception {
+        ComparisonBenchmark bench = new ComparisonBenchmark();
+        Map<String, Section> sections = new LinkedHashMap<>();
+        sections.put("loopback", bench::loopback);
+        sections.put("connections", bench::manyConnections);
+        sections.put("lossy", bench::lossyPaths);
+        sections.put("flood", bench::flood);
+        sections.put("worker", bench::workerCost);
+        if (args.length == 2 && args[0].equals("--only")) {
+            Section only = sections.get(args[1]);
+            if (only == null) {
+                throw new IllegalArgumentException("no section " + args[1] + "; the sections are " + sections.keySet());
+            }
+            only.run();
+            System.exit(0);
+        }
+        Path markdown = Path.of(args.length > 0 ? args[0] : "docs/BENCHMARKS.md");
+        Path json = Path.of(args.length > 1 ? args[1] : "docs/benchmarks/comparison.json");
+        for (Section section : sections.values()) {
+            section.run();
+        }
+        bench.results.write(json);
+        bench.writeMarkdown(markdown);
+        System.out.println("wrote " + markdown + " and " + json);
+        System.exit(0);
+    }
+
+    private interface Section {
+        void run() throws Exception;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    void loopback() throws Exception {
+        String section = "Loopback, one connection";
+        Map<String, double[]> goodput = perPeer(Peers.ALL);
+        double[] raw = new double[RUNS];
+        Map<String, double[][]> latency = new LinkedHashMap<>();
+        Map<String, double[]> sequential = perPeer(Peers.ALL);
+        Map<String, double[]> concurrent = perPeer(Peers.ALL);
+        for (String name : Peers.ALL) {
+            latency.put(name, new double[3][RUNS]);
+            try (Peer peer = Peers.open(name, new Service())) {  // the same warm-up for every peer
+                Drive.goodput(peer, peer.serverAddress(), WARMUP);
+                Drive.requestResponse(peer, 0, RR_WARMUP);
+                Drive.handshakes(peer, 1, WARMUP);
+            }
+        }
+        double[][] rawLatency = new double[3][RUNS];
+        for (int r = 0; r < RUNS; r++) {
+            raw[r] = RawUdp.goodput(FULL_DATA_PACKET, GOODPUT_TIME);
+            put(rawLatency, r, Samples.percentilesMicros(RawUdp.requestResponse(64, RR_WARMUP, RR_ROUNDS)));
+            for (String name : Peers.ALL) {
+                try (Peer peer = Peers.open(name, new Service())) {
+                    goodput.get(name)[r] = Drive.goodput(peer, peer.serverAddress(), GOODPUT_TIME);
+                    put(latency.get(name), r, Samples.percentilesMicros(Drive.requestResponse(peer, RR_WARMUP,
+                        RR_ROUNDS)));
+                    sequential.get(name)[r] = Drive.handshakes(peer, 1, HANDSHAKE_TIME);
+                    concurrent.get(name)[r] = Drive.handshakes(peer, 8, HANDSHAKE_TIME);
+                }
+            }
+        }
+        String what = "goodput, " + GOODPUT_TIME.toSeconds() + " s, bytes checked";
+        results.add(new Row(section, what, "MB/s", Samples.of(goodput.get(Peers.TUNNEL)),
+            "raw UDP, " + FULL_DATA_PACKET + "-byte datagrams", Samples.of(raw),
+            Goal.atLeast(0.6, "≥ 0.6x raw UDP")));
+        versusPeers(section, what, "MB/s", goodput, Goal.atLeast(1.0, "≥ 1.0x the better QUIC"));
+
+        String[] quantiles = {"p50", "p99", "p999"};
+        for (int q = 0; q < 3; q++) {
+            String rr = "64-byte request/response " + quantiles[q];
+            Goal tlsGoal = q < 2 ? Goal.atMost(1.0, "≤ 1.0x TLS") : Goal.NONE;
+            results.add(new Row(section, rr, "µs", Samples.of(latency.get(Peers.TUNNEL)[q]), "raw UDP",
+                Samples.of(rawLatency[q]), Goal.NONE));
+            results.add(new Row(section, rr, "µs", Samples.of(latency.get(Peers.TUNNEL)[q]), peerName(Peers.TLS),
+                Samples.of(latency.get(Peers.TLS)[q]), tlsGoal));
+            for (String quic : Peers.QUIC) {
+                results.add(new Row(section, rr, "µs", Samples.of(latency.get(Peers.TUNNEL)[q]), peerName(quic),
+                    Samples.of(latency.get(quic)[q]), Goal.NONE));
+            }
+        }
+
+        String seq = "full handshakes, one client thread";
+        results.add(new Row(section, seq, "per s", Samples.of(sequential.get(Peers.TUNNEL)), peerName(Peers.TLS),
+            Samples.of(sequential.get(Peers.TLS)), Goal.atLeast(10, "≥ 10x TLS")));
+        versusQuic(section, seq, "per s", sequential, Goal.atLeast(2, "≥ 2x the better QUIC"));
+        String con = "full handshakes, 8 client threads";
+        results.add(new Row(section, con, "per s", Samples.of(concurrent.get(Peers.TUNNEL)), peerName(Peers.TLS),
+            Samples.of(concurrent.get(Peers.TLS)), Goal.NONE));
+        versusQuic(section, con, "per s", concurrent, Goal.NONE);
+    }
+
+    void manyConnections() throws Exception {
+        String section = CONNECTIONS + " concurrent connections, server in its own JVM (" 
+            + String.join(" ", ChildJvm.JVM_OPTIONS) + ")";
+        List<String> peers = List.of(Peers.TUNNEL, Peers.QUIC_CUBIC);
+        Map<String, double[][]> measured = new LinkedHashMap<>();
+        for (String name : peers) {
+            measured.put(name, new double[4][RUNS]);
+        }
+        for (int r = 0; r < RUNS; r++) {
+            for (String name : peers) {
+                put(measured.get(name), r, ManyConnections.run(name, CONNECTIONS));
+            }
+        }
+        String[] what = {"time until all are open and have echoed a message", "server heap after GC",
+            "server RSS", "server RSS before the first connection"};
+        String[] unit = {"s", "MB", "MB", "MB"};
+        for (int m = 0; m < 4; m++) {
+            results.add(new Row(section, what[m], unit[m], Samples.of(measured.get(Peers.TUNNEL)[m]),
+                peerName(Peers.QUIC_CUBIC), Samples.of(measured.get(Peers.QUIC_CUBIC)[m]), Goal.NONE));
+        }
+    }
+
+    void lossyPaths() throws Exception {
+        List<String> peers = List.of(Peers.TUNNEL, Peers.QUIC_CUBIC, Peers.QUIC_BBR);
+        double[][] paths = {{0.01, 10}, {0.05, 10}, {0.01, 50}};
+        for (double[] path : paths) {
+            LinkConditions each = LinkConditions.IDEAL.withLoss(path[0]).withDelay(Duration.ofMillis((long) path[1]));
+            String section = String.format("Through the UDP relay, %.0f%% loss and %.0f ms each way",
+                path[0] * 100, path[1]);
+            Map<String, double[]> goodput = perPeer(peers);
+            for (int r = 0; r < RUNS; r++) {
+                for (String name : peers) {
+                    try (Peer peer = Peers.open(name, new Service());
+                         UdpRelay relay = UdpRelay.start(peer.serverAddress(), each, each, 0x10557L + r)) {
+                        goodput.get(name)[r] = Drive.goodput(peer, relay.address(), LOSSY_GOODPUT_TIME);
+                    }
+                }
+            }
+            versusPeers(section, "goodput, " + LOSSY_GOODPUT_TIME.toSeconds() + " s, bytes checked", "MB/s",
+                goodput, Goal.atLeast(1.0, "≥ 1.0x the better QUIC"));
+        }
+    }
+
+    void flood() throws Exception {
+        String section = String.format("HELLO flood: %,d valid HELLOs per second from %d ports of %s (a second JVM); "
+            + "tunnel server with default settings and rate limits, 16,384 slots", FLOOD_HELLOS_PER_SECOND, FloodRun.SOURCE_PORTS,
+            FloodRun.FLOOD_SOURCE);
+        FloodRun.Outcome[] o = new FloodRun.Outcome[RUNS];
+        double[] jdk = new double[RUNS];
+        for (int r = 0; r < RUNS; r++) {
+            o[r] = FloodRun.run(FLOOD_HELLOS_PER_SECOND, GOODPUT_TIME, HANDSHAKE_TIME);
+            jdk[r] = FloodRun.jdkReceiveBytesPerDatagram();
+        }
+        results.add(new Row(section, "goodput of a live connection, flooded", "MB/s",
+            collect(o, FloodRun.Outcome::floodedGoodput), "the same, no flood",
+            collect(o, FloodRun.Outcome::quietGoodput), Goal.atLeast(0.9, "≥ 0.9x")));
+        results.add(new Row(section, "legitimate sequential handshakes from 127.0.0.1, flooded", "per s",
+            collect(o, FloodRun.Outcome::floodedHandshakes), "the same, no flood",
+            collect(o, FloodRun.Outcome::quietHandshakes), Goal.NONE));
+        results.add(new Row(section, "COOKIE bytes out / HELLO bytes in, server's counters", "ratio",
+            collect(o, FloodRun.Outcome::amplification), null, null, Goal.atMost(1.0, "≤ 1.0")));
+        results.add(new Row(section, "bytes received / bytes sent, the flooder's count", "ratio",
+            collect(o, FloodRun.Outcome::attackerAmplification), null, null, Goal.atMost(1.0, "≤ 1.0")));
+        results.add(new Row(section, "server worker bytes allocated per HELLO received", "B",
+            collect(o, FloodRun.Outcome::workerBytesPerHello), "a plain DatagramChannel receive loop, per datagram",
+            Samples.of(jdk), Goal.NONE));
+        double[] beyond = new double[RUNS];
+        for (int r = 0; r < RUNS; r++) {
+            beyond[r] = o[r].workerBytesPerHello() - jdk[r];
+        }
+        results.add(new Row(section, "server worker bytes per HELLO beyond the JDK's own", "B", Samples.of(beyond),
+            null, null, Goal.atMost(0.5, "0 (≤ 0.5)")));
+        results.add(new Row(section, "HELLOs the server received", "per s",
+            collect(o, FloodRun.Outcome::hellosPerSecond), null, null, Goal.NONE));
+        results.add(new Row(section, "COOKIEs the server sent", "per s",
+            collect(o, FloodRun.Outcome::cookiesPerSecond), null, null, Goal.NONE));
+    }
+
+    void workerCost() throws Exception {
+        String section = "The tunnel's worker threads";
+        double[] perPacket = new double[RUNS];
+        double[] idle = new double[RUNS];
+        for (int r = 0; r < RUNS; r++) {
+            perPacket[r] = WorkerCost.bytesPerDataPacket(GOODPUT_TIME);
+            idle[r] = WorkerCost.idleCpuMillisPerSecond(Duration.ofSeconds(3));
+        }
+        results.add(new Row(section, "bytes both workers allocate per DATA packet, goodput run", "B",
+            Samples.of(perPacket), null, null, Goal.NONE));
+        results.add(new Row(section, "CPU both workers use, one idle connection", "ms per s", Samples.of(idle), null,
+            null, Goal.NONE));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** Rows of the tunnel against each other peer measured, and against the better QUIC. */
+    private void versusPeers(String section, String what, String unit, Map<String, double[]> values, Goal quicGoal) {
+        for (Map.Entry<String, double[]> e : values.entrySet()) {
+            if (!e.getKey().equals(Peers.TUNNEL) && !Peers.QUIC.contains(e.getKey())) {
+                results.add(new Row(section, what, unit, Samples.of(values.get(Peers.TUNNEL)), peerName(e.getKey()),
+                    Samples.of(e.getValue()), Goal.NONE));
+            }
+        }
+        versusQuic(section, what, unit, values, quicGoal);
+    }
+
+    /** Rows against CUBIC and BBR, and one against the better of the two (by median), which carries the goal. */
+    private void versusQuic(String section, String what, String unit, Map<String, double[]> values, Goal goal) {
+        Samples tunnel = Samples.of(values.get(Peers.TUNNEL));
+        String better = null;
+        for (String quic : Peers.QUIC) {
+            results.add(new Row(section, what, unit, tunnel, peerName(quic), Samples.of(values.get(quic)),
+                Goal.NONE));
+            if (better == null || Samples.of(values.get(quic)).median() > Samples.of(values.get(better)).median()) {
+                better = quic;
+            }
+        }
+        if (goal != Goal.NONE) {
+            results.add(new Row(section, what, unit, tunnel, "the better QUIC: " + peerName(better),
+                Samples.of(values.get(better)), goal));
+        }
+    }
+
+    private static String peerName(String name) {
+        return switch (name) {
+            case Peers.TLS -> "JDK TLS 1.3";
+            case Peers.QUIC_CUBIC -> "Netty QUIC, CUBIC";
+            case Peers.QUIC_BBR -> "Netty QUIC, BBR";
+            default -> name;
+        };
+    }
+
+    private static Map<String, double[]> perPeer(List<String> names) {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (String name : names) {
+            m.put(name, new double[RUNS]);
+        }
+        return m;
+    }
+
+    private static void put(double[][] byMeasure, int run, double[] values) {
+        for (int m = 0; m < byMeasure.length; m++) {
+            byMeasure[m][run] = values[m];
+        }
+    }
+
+    private static Samples collect(FloodRun.Outcome[] outcomes, java.util.function.ToDoubleFunction<FloodRun.Outcome> f) {
+        double[] v = new double[outcomes.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = f.applyAsDouble(outcomes[i]);
+        }
+        return Samples.of(v);
+    }
+
+    private void writeMarkdown(Path markdown) throws Exception {
+        String doc = Files.readString(markdown);
+        int begin = doc.indexOf(BEGIN);
+        int end = doc.indexOf(END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalStateException(markdown + " has no " + BEGIN + " ... " + END + " section");
+        }
+        Files.writeString(markdown, doc.substring(0, begin + BEGIN.length()) + "\n" + results.markdown() + "\n"
+            + doc.substring(end));
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.udptunnel.bench.compare;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+
+import io.github.udptunnel.bench.peer.Service;
+import io.github.udptunnel.bench.peer.TunnelPeer;
+import io.github.udptunnel.engine.Counter;
+
+/**
+ * A tunnel server with default settings but for its table size ({@link TunnelPeer#MANY_SLOTS}), a live connection and a legitimate client on 127.0.0.1, and a
+ * {@link HelloFlood} in a second JVM from many ports of 127.0.0.2; each run measured once quiet and once flooded.
+ */
+final class FloodRun {
+
+    static final int SOURCE_PORTS = 64;
+    static final String FLOOD_SOURCE = "127.0.0.2";
+
+    /** What one flooded run measured beside its quiet twin. */
+    record Outcome(double quietGoodput, double floodedGoodput, double quietHandshakes, double floodedHandshakes,
+                   double amplification, double attackerAmplification, double workerBytesPerHello,
+                   double hellosPerSecond, double cookiesPerSecond) {
+    }
+
+    private FloodRun() {
+    }
+
+    static Outcome run(int hellosPerSecond, Duration goodputTime, Duration handshakeTime) throws Exception {
+        try (TunnelPeer peer = new TunnelPeer(new Service(), TunnelPeer.MANY_SLOTS, true)) {
+            InetSocketAddress server = peer.serverAddress();
+            double quietGoodput = Drive.goodput(peer, server, goodputTime);
+            double quietHandshakes = Drive.handshakes(peer, 1, handshakeTime);
+
+            long worker = WorkerThreads.id(TunnelPeer.SERVER_THREAD);
+            try (ChildJvm flood = new ChildJvm(HelloFlood.class, server.getAddress().getHostAddress(),
+                     Integer.toString(server.getPort()), Integer.toString(hellosPerSecond),
+                     Integer.toString(SOURCE_PORTS), FLOOD_SOURCE)) {
+                flood.readLine();
+                Thread.sleep(500);  // the flood reaches its rate
+                long hellos = count(peer, Counter.HELLO_RECEIVED);
+                long cookies = count(peer, Counter.COOKIE_SENT);
+                long helloBytes = count(peer, Counter.HELLO_BYTES_RECEIVED);
+                long cookieBytes = count(peer, Counter.COOKIE_BYTES_SENT);
+                long allocated = WorkerThreads.allocatedBytes(worker);
+                long start = System.nanoTime();
+                double floodedGoodput = Drive.goodput(peer, server, goodputTime);
+                double floodedHandshakes = Drive.handshakes(peer, 1, handshakeTime);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                allocated = WorkerThreads.allocatedBytes(worker) - allocated;
+                hellos = count(peer, Counter.HELLO_RECEIVED) - hellos;
+                cookies = count(peer, Counter.COOKIE_SENT) - cookies;
+                helloBytes = count(peer, Counter.HELLO_BYTES_RECEIVED) - helloBytes;
+                cookieBytes = count(peer, Counter.COOKIE_BYTES_SENT) - cookieBytes;
+                flood.closeInput();
+                String[] totals = flood.readLine().split(" ");
+                double attacker = Double.parseDouble(totals[7]) / Double.parseDouble(totals[3]);
+                return new Outcome(quietGoodput, floodedGoodput, quietHandshakes, floodedHandshakes,
+                    (double) cookieBytes / helloBytes, attacker, (double) allocated / hellos, hellos / seconds,
+                    cookies / seconds);
+            }
+        }
+    }
+
+    private static long count(TunnelPeer peer, Counter counter) {
+        return peer.serverEndpoint().stats().get(counter);
+    }
+
+    /** Bytes a plain DatagramChannel receive loop allocates per datagram on this JDK: the JDK's own share. */
+    static double jdkReceiveBytesPerDatagram() throws Exception {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (DatagramChannel receiver = DatagramChannel.open().bind(loopback);
+             DatagramChannel sender = DatagramChannel.open()) {
+            InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
+            ByteBuffer in = ByteBuffer.allocate(2048);
+            long[] measured = new long[2];
+            Thread t = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 20_000; i++) {
+                        if (i == 5_000) {
+                            measured[0] = WorkerThreads.currentThreadAllocatedBytes();
+                        }
+                        in.clear();
+                        receiver.receive(in);
+                    }
+                    measured[1] = WorkerThreads.currentThreadAllocatedBytes();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            t.start();
+            ByteBuffer out = ByteBuffer.allocate(224);
+            for (int i = 0; i < 20_000 && t.isAlive(); i++) {
+                out.clear();
+                sender.send(out, to);
+                if (i % 64 == 0) {
+                    Thread.sleep(1);
+                }
+            }
+            t.join(10_000);
+            return t.isAlive() ? Double.NaN : (measured[1] - measured[0]) / 15_000.0;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.udptunnel.api;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.udptunnel.engine.TunnelFixture;
+import io.github.udptunnel.trust.InMemoryKnownHosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A connection's off-heap rings are made when a connection first takes its slot, not for every slot up front, and a
+ * slot freed is the next one taken: so a server sized for many connections costs memory for the ones it has had
+ * at once.
+ */
+class RingMemoryTest {
+
+    private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private static final int RING_BYTES = 64 * 1024;
+
+    @Test
+    void ringsAreMadeForTheConnectionsAnEndpointHasHadAtOnce() throws Exception {
+        long before = directBytes();
+        try (TunnelEndpoint server = TunnelEndpoint.server(TunnelFixture.keyPair(5)).bind(ANY_LOOPBACK)
+                 .ringBytes(RING_BYTES).engine(e -> e.maxConnections(16_384)).open();
+             TunnelEndpoint client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK)
+                 .ringBytes(RING_BYTES).engine(e -> e.maxConnections(16_384)).open()) {
+            // Made up front, 2 x 16,384 slots x 2 rings x 64 KiB would be 4 GiB.
+            assertThat(directBytes() - before).as("direct bytes of two idle endpoints").isLessThan(64L << 20);
+
+            // One connection at a time, ten times over: the client's freed slot is reused each time.
+            for (int i = 0; i < 10; i++) {
+                TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(10));
+                c.abort();
+                TunnelConnection s = server.accept(Duration.ofSeconds(10));
+                s.abort();
+            }
+            long afterSequential = directBytes();
+
+            List<TunnelConnection> open = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                open.add(client.connect(server.localAddress(), Duration.ofSeconds(10)));
+            }
+            long grown = directBytes() - afterSequential;
+            // Twenty connections at once need about twenty more ring pairs on the client side (and up to twenty on
+            // the server's), never one per slot of the 16,384.
+            assertThat(grown).as("direct bytes for 20 concurrent connections")
+                .isGreaterThanOrEqualTo(15L * 2 * RING_BYTES)
+                .isLessThan(60L * 2 * RING_BYTES);
+            for (TunnelConnection c : open) {
+                c.abort();
+            }
+        }
+    }
+
+    private static long directBytes() {
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed();
+            }
+        }
+        throw new IllegalStateException("no direct buffer pool");
+    }
+}
