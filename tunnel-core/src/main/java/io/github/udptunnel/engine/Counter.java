@@ -31,7 +31,9 @@ public enum Counter {
     CONGESTIVE_LOSSES("congestive-losses"),
     PEER_ADDRESS_CHANGES("peer-address-changes"),
     MESSAGES_DELIVERED("messages-delivered"),
-    MINUTE_KEY_ROTATIONS("minute-key-rotations");
+    MINUTE_KEY_ROTATIONS("minute-key-rotations"),
+    /** Times the server went under load because its input was backlogged with handshakes among it. */
+    LOAD_DETECTED("load-detected");
 
     private final String metricName;
 

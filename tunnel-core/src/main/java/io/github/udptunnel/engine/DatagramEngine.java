@@ -29,4 +29,14 @@ public interface DatagramEngine {
 
     /** Runs the timers that are due at {@code nowNanos}. */
     void handleTimeout(long nowNanos);
+
+    /**
+     * The shell handed in a batch of datagrams; {@code moreWaiting} if it stopped at its batch size with more
+     * waiting, so the engine is behind its input. A server that was behind with handshake packets in the batch
+     * counts itself under load, as WireGuard does when its handshake queue grows: per-source handshake limits apply
+     * for the next second.
+     */
+    default void receiveBatchEnded(long nowNanos, boolean moreWaiting) {
+        // an engine with no handshakes to limit has no use for it
+    }
 }

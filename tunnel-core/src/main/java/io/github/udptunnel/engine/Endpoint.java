@@ -57,6 +57,8 @@ public final class Endpoint implements DatagramEngine {
 
     /** The server's stateless handshake; null at a client. */
     private final ServerHandshake serverHandshake;
+    /** HELLOs and INITs for new connections in the shell's current receive batch. */
+    private int handshakePacketsInBatch;
 
     // Scratch, reused for every packet.
     private final byte[] connectionKey = new byte[32];
@@ -124,8 +126,11 @@ public final class Endpoint implements DatagramEngine {
         }
         PacketType type = PacketType.ofCode(buf.get(offset + 3));
         switch (type) {
-            case HELLO -> reason = server ? serverHandshake.answerHello(now, from, buf, offset, length)
-                : DropReason.UNEXPECTED_TYPE;
+            case HELLO -> {
+                handshakePacketsInBatch++;
+                reason = server ? serverHandshake.answerHello(now, from, buf, offset, length)
+                    : DropReason.UNEXPECTED_TYPE;
+            }
             case COOKIE -> reason = server ? DropReason.UNEXPECTED_TYPE : onCookie(now, from, buf, offset, length);
             case INIT -> reason = server ? onInit(now, from, buf, offset, length) : DropReason.UNEXPECTED_TYPE;
             case DATA -> reason = onData(now, from, buf, offset, length);
@@ -215,6 +220,7 @@ public final class Endpoint implements DatagramEngine {
             }
             return onMessage(c, now, from, counter, buf, initView.boxIndex() + 16, initView.boxLength() - 16);
         }
+        handshakePacketsInBatch++;
         DropReason refused = serverHandshake.checkInit(now, from, initView, connectionKey);
         if (refused != null) {
             return refused;
@@ -506,6 +512,14 @@ public final class Endpoint implements DatagramEngine {
             next = Math.min(next, serverHandshake.nextRotation());
         }
         return next;
+    }
+
+    @Override
+    public void receiveBatchEnded(long now, boolean moreWaiting) {
+        if (moreWaiting && serverHandshake != null && handshakePacketsInBatch > 0) {
+            serverHandshake.backlogged(now);
+        }
+        handshakePacketsInBatch = 0;
     }
 
     @Override

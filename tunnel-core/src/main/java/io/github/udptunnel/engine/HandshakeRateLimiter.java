@@ -125,6 +125,12 @@ public final class HandshakeRateLimiter {
         return true;
     }
 
+    /** The caller sees load by other means (its input is backlogged): per-source limits apply for a second. */
+    public void markLoad(long nowNanos) {
+        loadSeen = true;
+        lastLoadNanos = nowNanos;
+    }
+
     /** True while per-source limits apply: the demand bucket is below half, or was within the last second. */
     public boolean underLoad(long nowNanos) {
         refillGlobal(nowNanos);

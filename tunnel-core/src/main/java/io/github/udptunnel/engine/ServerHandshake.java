@@ -64,6 +64,14 @@ final class ServerHandshake {
         }
     }
 
+    /** The endpoint is behind its input, handshakes among it: under load for the next second. */
+    void backlogged(long now) {
+        if (!limiter.underLoad(now)) {
+            stats.increment(Counter.LOAD_DETECTED);
+        }
+        limiter.markLoad(now);
+    }
+
     long nextRotation() {
         return cookies.nextRotation();
     }

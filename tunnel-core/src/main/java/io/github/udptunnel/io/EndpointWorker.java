@@ -371,6 +371,9 @@ public final class EndpointWorker implements AutoCloseable {
             engine.handleDatagram(now, from, receiveBuffer);
             n++;
         }
+        if (n > 0) {
+            engine.receiveBatchEnded(now, n == RECEIVE_BATCH);
+        }
         return n;
     }
 
