@@ -48,6 +48,11 @@ final class ChildJvm implements AutoCloseable {
         in.println(line);
     }
 
+    /** CPU time the child has used so far, in seconds. */
+    double cpuSeconds() {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
     /** Ends the child's standard input: the child finishes, and may print a last line. */
     void closeInput() {
         in.close();

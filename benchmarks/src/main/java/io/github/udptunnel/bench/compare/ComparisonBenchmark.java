@@ -218,6 +218,8 @@ public final class ComparisonBenchmark {
             collect(o, FloodRun.Outcome::hellosPerSecond), null, null, Goal.NONE));
         results.add(new Row(section, "COOKIEs the server sent", "per s",
             collect(o, FloodRun.Outcome::cookiesPerSecond), null, null, Goal.NONE));
+        results.add(new Row(section, "CPU the flooding JVM takes from the 2 cores while it floods", "cores",
+            collect(o, FloodRun.Outcome::flooderCpuShare), null, null, Goal.NONE));
     }
 
     void workerCost() throws Exception {

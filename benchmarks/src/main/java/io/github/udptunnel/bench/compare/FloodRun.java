@@ -9,6 +9,7 @@ import java.time.Duration;
 import io.github.udptunnel.bench.peer.Service;
 import io.github.udptunnel.bench.peer.TunnelPeer;
 import io.github.udptunnel.engine.Counter;
+import io.github.udptunnel.wire.HelloPacket;
 
 /**
  * A tunnel server with default settings but for its table size ({@link TunnelPeer#MANY_SLOTS}), a live connection and a legitimate client on 127.0.0.1, and a
@@ -22,7 +23,7 @@ final class FloodRun {
     /** What one flooded run measured beside its quiet twin. */
     record Outcome(double quietGoodput, double floodedGoodput, double quietHandshakes, double floodedHandshakes,
                    double amplification, double attackerAmplification, double workerBytesPerHello,
-                   double hellosPerSecond, double cookiesPerSecond) {
+                   double hellosPerSecond, double cookiesPerSecond, double flooderCpuShare) {
     }
 
     private FloodRun() {
@@ -54,12 +55,13 @@ final class FloodRun {
                 cookies = count(peer, Counter.COOKIE_SENT) - cookies;
                 helloBytes = count(peer, Counter.HELLO_BYTES_RECEIVED) - helloBytes;
                 cookieBytes = count(peer, Counter.COOKIE_BYTES_SENT) - cookieBytes;
+                double flooderCpu = flood.cpuSeconds();
                 flood.closeInput();
                 String[] totals = flood.readLine().split(" ");
                 double attacker = Double.parseDouble(totals[7]) / Double.parseDouble(totals[3]);
                 return new Outcome(quietGoodput, floodedGoodput, quietHandshakes, floodedHandshakes,
                     (double) cookieBytes / helloBytes, attacker, (double) allocated / hellos, hellos / seconds,
-                    cookies / seconds);
+                    cookies / seconds, flooderCpu / seconds);
             }
         }
     }
@@ -68,11 +70,18 @@ final class FloodRun {
         return peer.serverEndpoint().stats().get(counter);
     }
 
-    /** Bytes a plain DatagramChannel receive loop allocates per datagram on this JDK: the JDK's own share. */
+    /**
+     * Bytes a plain DatagramChannel receive loop allocates per datagram on this JDK when datagrams come from
+     * {@link #SOURCE_PORTS} ports in turn, as the flood's do: the JDK's own share (it makes a new InetSocketAddress
+     * whenever the sender differs from the last one).
+     */
     static double jdkReceiveBytesPerDatagram() throws Exception {
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        try (DatagramChannel receiver = DatagramChannel.open().bind(loopback);
-             DatagramChannel sender = DatagramChannel.open()) {
+        DatagramChannel[] senders = new DatagramChannel[SOURCE_PORTS];
+        try (DatagramChannel receiver = DatagramChannel.open().bind(loopback)) {
+            for (int i = 0; i < senders.length; i++) {
+                senders[i] = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getByName(FLOOD_SOURCE), 0));
+            }
             InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
             ByteBuffer in = ByteBuffer.allocate(2048);
             long[] measured = new long[2];
@@ -91,16 +100,22 @@ final class FloodRun {
                 }
             });
             t.start();
-            ByteBuffer out = ByteBuffer.allocate(224);
+            ByteBuffer out = ByteBuffer.allocate(HelloPacket.SIZE);
             for (int i = 0; i < 20_000 && t.isAlive(); i++) {
                 out.clear();
-                sender.send(out, to);
+                senders[i % senders.length].send(out, to);
                 if (i % 64 == 0) {
                     Thread.sleep(1);
                 }
             }
             t.join(10_000);
             return t.isAlive() ? Double.NaN : (measured[1] - measured[0]) / 15_000.0;
+        } finally {
+            for (DatagramChannel s : senders) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 }
