@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -38,6 +39,9 @@ public final class QuicPeer implements Peer {
     /** Connection and stream flow-control windows: large enough never to limit a 100 MB/s, 100 ms path. */
     static final long WINDOW_BYTES = 16L << 20;
 
+    /** For the connections themselves (only their streams carry anything) and for streams the server never opens. */
+    private static final ChannelHandler IGNORE = new Ignore();
+
     private final QuicCongestionControlAlgorithm congestion;
     private final EventLoopGroup serverLoop = new MultiThreadIoEventLoopGroup(1, Threads.daemon("quic-server"),
         NioIoHandler.newFactory());
@@ -60,12 +64,7 @@ public final class QuicPeer implements Peer {
         ChannelHandler serverCodec = configure(new QuicServerCodecBuilder())
             .sslContext(serverTls)
             .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
-            .handler(new ChannelInitializer<QuicChannel>() {
-                @Override
-                protected void initChannel(QuicChannel ch) {
-                    // streams only
-                }
-            })
+            .handler(IGNORE)
             .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                 @Override
                 protected void initChannel(QuicStreamChannel stream) {
@@ -119,18 +118,8 @@ public final class QuicPeer implements Peer {
             throw new IllegalStateException("a server alone");
         }
         QuicChannel connection = QuicChannel.newBootstrap(client)
-            .handler(new ChannelInitializer<QuicChannel>() {
-                @Override
-                protected void initChannel(QuicChannel ch) {
-                    // streams only
-                }
-            })
-            .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
-                @Override
-                protected void initChannel(QuicStreamChannel ch) {
-                    // the server opens no streams
-                }
-            })
+            .handler(IGNORE)
+            .streamHandler(IGNORE)
             .remoteAddress(to)
             .connect().get(30, TimeUnit.SECONDS);
         QuicStream[] made = new QuicStream[1];
@@ -158,5 +147,9 @@ public final class QuicPeer implements Peer {
         clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         handlers.shutdownNow();
+    }
+
+    @ChannelHandler.Sharable
+    private static final class Ignore extends ChannelInboundHandlerAdapter {
     }
 }
