@@ -82,34 +82,40 @@ final class FloodRun {
             for (int i = 0; i < senders.length; i++) {
                 senders[i] = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getByName(FLOOD_SOURCE), 0));
             }
+            receiver.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
             InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
             ByteBuffer in = ByteBuffer.allocate(2048);
-            long[] measured = new long[2];
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
             Thread t = new Thread(() -> {
                 try {
-                    for (int i = 0; i < 20_000; i++) {
-                        if (i == 5_000) {
-                            measured[0] = WorkerThreads.currentThreadAllocatedBytes();
-                        }
+                    while (true) {
                         in.clear();
                         receiver.receive(in);
+                        received.incrementAndGet();
                     }
-                    measured[1] = WorkerThreads.currentThreadAllocatedBytes();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                } catch (Exception closed) {
+                    // the end of the measure
                 }
             });
             t.start();
             ByteBuffer out = ByteBuffer.allocate(HelloPacket.SIZE);
-            for (int i = 0; i < 20_000 && t.isAlive(); i++) {
-                out.clear();
-                senders[i % senders.length].send(out, to);
-                if (i % 64 == 0) {
-                    Thread.sleep(1);
+            long[] bytesAt = new long[2];
+            long[] countAt = new long[2];
+            for (int phase = 0; phase < 2; phase++) {  // warm-up, then the measure
+                for (int i = 0; i < 10_000; i++) {
+                    out.clear();
+                    senders[i % senders.length].send(out, to);
+                    if (i % 16 == 0) {
+                        Thread.sleep(1);
+                    }
                 }
+                Thread.sleep(200);
+                bytesAt[phase] = WorkerThreads.allocatedBytes(t.getId());
+                countAt[phase] = received.get();
             }
-            t.join(10_000);
-            return t.isAlive() ? Double.NaN : (measured[1] - measured[0]) / 15_000.0;
+            receiver.close();
+            t.join(5_000);
+            return (double) (bytesAt[1] - bytesAt[0]) / (countAt[1] - countAt[0]);
         } finally {
             for (DatagramChannel s : senders) {
                 if (s != null) {
