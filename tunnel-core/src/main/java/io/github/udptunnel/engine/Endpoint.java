@@ -786,14 +786,21 @@ public final class Endpoint implements DatagramEngine {
         freeIfDone(c);
     }
 
-    /** Drops the connection at once, telling the peer with an authentic ABORT. */
+    /**
+     * The application drops the connection at once, telling the peer with an authentic ABORT if it is open. Like
+     * {@link #close}, it lets go: the slot is freed once the ABORT is out, or at once if the connection had already
+     * ended (by the peer, a timeout). The handle is invalid afterwards.
+     */
     public void abort(long now, long handle) {
         Connection c = live(handle);
+        c.released = true;
         if (c.state == ConnectionState.ESTABLISHED || c.state == ConnectionState.INIT_SENT) {
             abortConnection(c, ABORT_UNSPECIFIED, CloseReason.ABORTED_LOCALLY);
             schedule(c, now);
         } else if (c.isOpen()) {
             endConnection(c, CloseReason.ABORTED_LOCALLY, EventType.CLOSED);
+        } else {
+            freeIfDone(c);
         }
     }
 

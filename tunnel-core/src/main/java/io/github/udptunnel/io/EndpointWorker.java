@@ -593,8 +593,14 @@ public final class EndpointWorker implements AutoCloseable {
         @Override
         public Action onMessage(int type, org.agrona.MutableDirectBuffer buffer, int index, int length) {
             ConnectionState state = engine.state(handle);
-            if (state == ConnectionState.FREE || state == ConnectionState.CLOSED || ch.handle != handle) {
+            if (state == ConnectionState.FREE || ch.handle != handle) {
                 return Action.CONTINUE;  // the connection is gone: what was written for it is dropped
+            }
+            if (state == ConnectionState.CLOSED) {
+                if (type == ConnectionChannel.CLOSE) {
+                    engine.close(now, handle);  // the application lets go of a connection that ended: free the slot
+                }
+                return Action.CONTINUE;  // data written after the end goes nowhere
             }
             switch (type) {
                 case ConnectionChannel.PART, ConnectionChannel.END -> {

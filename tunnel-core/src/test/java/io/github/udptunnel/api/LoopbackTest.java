@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +135,23 @@ class LoopbackTest {
         TunnelConnection s = server.accept(Duration.ofSeconds(5));
         c.abort();
         assertThatThrownBy(() -> s.receive(Duration.ofSeconds(5))).isInstanceOf(ConnectionResetException.class);
+    }
+
+    @Test
+    void closingAConnectionThePeerAbortedFreesItsSlot() throws Exception {
+        server = TunnelEndpoint.server(serverKey).bind(ANY_LOOPBACK).engine(b -> b.maxConnections(1)).open();
+        client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK).open();
+        for (int i = 0; i < 3; i++) {
+            // The server's only slot, taken and released three times over.
+            TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
+            TunnelConnection s = server.accept(Duration.ofSeconds(5));
+            c.abort();
+            assertThatThrownBy(() -> s.receive(Duration.ofSeconds(5))).isInstanceOf(ConnectionResetException.class);
+            s.close();
+            // close() hands the slot back through the worker: wait until it has.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> server.connections().isEmpty());
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.github.udptunnel.engine.TunnelFixture;
@@ -33,16 +34,22 @@ class RingMemoryTest {
              TunnelEndpoint client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK)
                  .ringBytes(RING_BYTES).engine(e -> e.maxConnections(16_384)).open()) {
             // Made up front, 2 x 16,384 slots x 2 rings x 64 KiB would be 4 GiB.
-            assertThat(directBytes() - before).as("direct bytes of two idle endpoints").isLessThan(64L << 20);
+            long idle = directBytes();
+            assertThat(idle - before).as("direct bytes of two idle endpoints").isLessThan(64L << 20);
 
-            // One connection at a time, ten times over: the client's freed slot is reused each time.
+            // One connection at a time, each ended before the next: the slot freed last is taken next.
             for (int i = 0; i < 10; i++) {
                 TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(10));
                 c.abort();
                 TunnelConnection s = server.accept(Duration.ofSeconds(10));
                 s.abort();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(
+                    () -> client.stats().openConnections() == 0 && server.stats().openConnections() == 0);
             }
             long afterSequential = directBytes();
+            // A slot or two a side, not ten: 20 ring pairs would be 2.5 MiB.
+            assertThat(afterSequential - idle).as("direct bytes after ten connections one at a time")
+                .isLessThan(8L * 2 * RING_BYTES);
 
             List<TunnelConnection> open = new ArrayList<>();
             for (int i = 0; i < 20; i++) {

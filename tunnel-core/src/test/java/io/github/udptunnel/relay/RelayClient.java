@@ -1,11 +1,8 @@
 package io.github.udptunnel.relay;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -30,11 +27,7 @@ final class RelayClient implements AutoCloseable {
 
     RelayClient(InetSocketAddress peer) throws IOException {
         this.peer = peer;
-        channel = DatagramChannel.open(StandardProtocolFamily.INET);
-        channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-        channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-        channel.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0));
-        channel.configureBlocking(false);
+        channel = UdpRelay.openLoopbackChannel();
         selector = Selector.open();
         channel.register(selector, SelectionKey.OP_READ);
         address = (InetSocketAddress) channel.getLocalAddress();

@@ -565,7 +565,8 @@ public final class UdpRelay implements AutoCloseable {
         client.upstreamAddress = (InetSocketAddress) channel.getLocalAddress();
     }
 
-    private static DatagramChannel openLoopbackChannel() throws IOException {
+    /** A non-blocking socket on 127.0.0.1 with 4 MiB buffers, as the relay and its test peers use. */
+    static DatagramChannel openLoopbackChannel() throws IOException {
         DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);

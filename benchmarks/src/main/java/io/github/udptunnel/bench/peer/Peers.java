@@ -25,7 +25,7 @@ public final class Peers {
     /** A server of {@code name}, with a client unless {@code withClient} is false. */
     public static Peer open(String name, Service service, boolean withClient) throws Exception {
         return switch (name) {
-            case TUNNEL -> new TunnelPeer(service, TunnelPeer.RAISED_PER_SOURCE_LIMIT, withClient);
+            case TUNNEL -> new TunnelPeer(service, TunnelPeer.LOOPBACK_BENCH, withClient);
             case TLS -> new TlsPeer(service);
             case QUIC_CUBIC -> new QuicPeer(QuicCongestionControlAlgorithm.CUBIC, service, withClient);
             case QUIC_BBR -> new QuicPeer(QuicCongestionControlAlgorithm.BBR, service, withClient);

@@ -7,7 +7,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,22 +15,23 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
- * A QUIC stream as a blocking {@link StreamConnection}: what the event loop reads is queued for the reader; a
+ * A QUIC stream as a blocking {@link StreamConnection}: the buffers the event loop reads are queued for the reader,
+ * which copies out of them and releases them (one copy, as a socket read makes); a
  * writer may have at most {@link #MAX_UNWRITTEN_BYTES} handed to the channel and not yet written, the same bound
  * a tunnel connection's send ring puts on its writer.
  */
 final class QuicStream extends ChannelInboundHandlerAdapter implements StreamConnection {
 
     static final int MAX_UNWRITTEN_BYTES = 2 << 20;
-    private static final byte[] END = new byte[0];
+    /** Queued after the last buffer: the other side finished, or the stream closed. */
+    private static final ByteBuf END = Unpooled.unreleasableBuffer(Unpooled.buffer(0));
 
     private final QuicStreamChannel stream;
     private final QuicChannel ownedConnection;
-    private final BlockingQueue<byte[]> inbound = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ByteBuf> inbound = new LinkedBlockingQueue<>();
     private final Semaphore writable = new Semaphore(MAX_UNWRITTEN_BYTES);
     private volatile Throwable writeFailure;
-    private byte[] current = new byte[0];
-    private int at;
+    private ByteBuf current = Unpooled.buffer(0);  // read out, and not the end
 
     /** @param ownedConnection the connection to close with the stream: a client's; null on the server */
     QuicStream(QuicStreamChannel stream, QuicChannel ownedConnection) {
@@ -41,12 +41,7 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements StreamCon
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf buf = (ByteBuf) msg;
-        try {
-            inbound.add(ByteBufUtil.getBytes(buf));
-        } finally {
-            buf.release();
-        }
+        inbound.add((ByteBuf) msg);
     }
 
     @Override
@@ -92,19 +87,15 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements StreamCon
 
     @Override
     public int read(byte[] bytes, int off, int len) throws Exception {
-        if (at == current.length) {
+        while (!current.isReadable()) {
             if (current == END) {
                 return -1;
             }
+            current.release();
             current = inbound.take();
-            at = 0;
-            if (current == END) {
-                return -1;
-            }
         }
-        int n = Math.min(len, current.length - at);
-        System.arraycopy(current, at, bytes, off, n);
-        at += n;
+        int n = Math.min(len, current.readableBytes());
+        current.readBytes(bytes, off, n);
         return n;
     }
 
@@ -116,6 +107,9 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements StreamCon
     @Override
     public void close() throws Exception {
         stream.close().await(5, TimeUnit.SECONDS);
+        for (ByteBuf unread; (unread = inbound.poll()) != null; ) {
+            unread.release();
+        }
         if (ownedConnection != null) {
             ownedConnection.close().await(5, TimeUnit.SECONDS);
         }

@@ -26,7 +26,7 @@ public final class TunnelPeer implements Peer {
      */
     public static final UnaryOperator<TunnelEndpoint.Builder> MANY_SLOTS = b -> b.engine(e -> e.maxConnections(16_384));
     /** {@link #MANY_SLOTS}, and as every client here comes from 127.0.0.1, the per-source handshake limit raised. */
-    public static final UnaryOperator<TunnelEndpoint.Builder> RAISED_PER_SOURCE_LIMIT =
+    public static final UnaryOperator<TunnelEndpoint.Builder> LOOPBACK_BENCH =
         b -> MANY_SLOTS.apply(b).engine(e -> e.handshakeRateLimitPerSource(1_000_000, 1_000_000));
     private static final KeyPair SERVER_KEY = KeyPair.generate(new java.security.SecureRandom());
 
@@ -35,9 +35,9 @@ public final class TunnelPeer implements Peer {
     private final ExecutorService handlers = Executors.newCachedThreadPool(Threads.daemon("tunnel-service"));
     private final Thread acceptor;
 
-    /** Server and client with {@link #RAISED_PER_SOURCE_LIMIT}. */
+    /** Server and client with {@link #LOOPBACK_BENCH}. */
     public TunnelPeer(Service service) throws IOException {
-        this(service, RAISED_PER_SOURCE_LIMIT, true);
+        this(service, LOOPBACK_BENCH, true);
     }
 
     /**
