@@ -2,9 +2,11 @@ package io.github.udptunnel.bench.compare;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.udptunnel.bench.peer.Service;
 import io.github.udptunnel.bench.peer.TunnelPeer;
@@ -82,10 +84,10 @@ final class FloodRun {
             for (int i = 0; i < senders.length; i++) {
                 senders[i] = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getByName(FLOOD_SOURCE), 0));
             }
-            receiver.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            receiver.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
             InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
             ByteBuffer in = ByteBuffer.allocate(2048);
-            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            AtomicLong received = new AtomicLong();
             Thread t = new Thread(() -> {
                 try {
                     while (true) {

@@ -27,8 +27,4 @@ final class WorkerThreads {
     static long cpuNanos(long threadId) {
         return THREADS.getThreadCpuTime(threadId);
     }
-
-    static long currentThreadAllocatedBytes() {
-        return THREADS.getCurrentThreadAllocatedBytes();
-    }
 }
