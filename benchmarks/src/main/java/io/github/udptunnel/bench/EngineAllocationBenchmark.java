@@ -10,7 +10,6 @@ import io.github.udptunnel.engine.Counter;
 import io.github.udptunnel.engine.EngineConfig;
 import io.github.udptunnel.engine.Endpoint;
 import io.github.udptunnel.engine.TunnelFixture;
-import io.github.udptunnel.trust.InMemoryKnownHosts;
 import io.github.udptunnel.wire.HelloPacket;
 
 /**
@@ -39,9 +38,9 @@ public final class EngineAllocationBenchmark {
     private void run() {
         Endpoint server = new Endpoint(EngineConfig.builder().serverKey(TunnelFixture.keyPair(1))
             .random(KeystreamRandom.seeded(1)).handshakeRateLimit(1_000_000, 1_000_000).build());
-        Endpoint client = new Endpoint(EngineConfig.builder().knownHosts(new InMemoryKnownHosts())
+        Endpoint client = new Endpoint(EngineConfig.builder()
             .random(KeystreamRandom.seeded(2)).build());
-        long c = client.connect(now, SERVER, "server");
+        long c = client.connect(now, SERVER, "server", null, Long.MAX_VALUE);
         long s = -1;
         while (s < 0) {
             exchange(client, server);

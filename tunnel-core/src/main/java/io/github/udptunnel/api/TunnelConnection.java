@@ -5,9 +5,9 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.MutableDirectBuffer;
@@ -23,28 +23,35 @@ import io.github.udptunnel.io.EndpointWorker;
  * One tunnel connection: reliable, ordered, encrypted messages both ways, plus stream views. Sending copies the
  * message into the connection's ring buffer for the worker; receiving takes whole messages from the other ring.
  * Thread-safe: concurrent senders (and receivers) take turns.
+ *
+ * <p>Once {@link #close closed} or {@link #abort aborted}, every call but the facts ({@link #isOpen},
+ * {@link #closeReason}, ...) throws {@link ConnectionClosedException}: a handle never reads or writes another
+ * connection's data, even when its slot has been given to a new connection.
  */
 public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
-    /** The longest a waiting thread parks before it looks again, should a wake-up be missed. */
-    private static final long PARK_SLICE_NANOS = 1_000_000;
+    private static final int READER = -1;
 
     private final EndpointWorker worker;
     private final ConnectionChannel ch;
     private final long handle;
     private final int maxMessageBytes;
+    private final String serverFingerprint;
     private final Object sendLock = new Object();
     private final Object receiveLock = new Object();
     private final UnsafeBuffer sendView = new UnsafeBuffer(new byte[0]);
     private final Inbound inbound = new Inbound();
     private volatile boolean outputShut;
-    private volatile boolean released;
+    /** How many END, EOF and ENDED records this side has taken: readiness compares it with the worker's count. */
+    private volatile long completionsTaken;
 
-    TunnelConnection(EndpointWorker worker, ConnectionChannel ch, int maxMessageBytes) {
+    TunnelConnection(EndpointWorker worker, ConnectionChannel ch, long handle, int maxMessageBytes,
+                     String serverFingerprint) {
         this.worker = worker;
         this.ch = ch;
-        this.handle = ch.handle();
+        this.handle = handle;
         this.maxMessageBytes = maxMessageBytes;
+        this.serverFingerprint = serverFingerprint;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -67,9 +74,37 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         return send(message, 0, message.length, timeout.toNanos());
     }
 
-    /** Sends one message if the buffers take it at once (or its first part); false otherwise. */
-    public boolean trySend(byte[] message) throws IOException, InterruptedException {
-        return send(message, 0, message.length, 0);
+    /**
+     * Sends one message if the send buffer takes all of it now; returns false, having sent nothing, otherwise.
+     * Never waits. A message larger than the buffer ({@link #maxTrySendBytes}) is refused with an exception: it
+     * can only go through {@link #send(byte[])}.
+     */
+    public boolean trySend(byte[] message) throws IOException {
+        int limit = maxTrySendBytes();
+        if (message.length > limit) {
+            throw new IllegalArgumentException("trySend takes at most " + limit + " bytes (what the send buffer holds),"
+                + " not " + message.length + ": use send, which waits for room");
+        }
+        enter();
+        try {
+            synchronized (sendLock) {
+                checkCanSend();
+                if (!ch.outboundTakes(message.length)) {
+                    return false;
+                }
+                writeMessage(message, 0, message.length, Long.MAX_VALUE);
+                return true;
+            }
+        } catch (InterruptedException cannotHappen) {
+            throw new IllegalStateException("trySend waited", cannotHappen);
+        } finally {
+            exit();
+        }
+    }
+
+    /** The largest message {@link #trySend} takes: what the empty send buffer holds. */
+    public int maxTrySendBytes() {
+        return ch.maxOutboundMessage();
     }
 
     private boolean send(byte[] message, int off, int len, long timeoutNanos) throws IOException, InterruptedException {
@@ -77,78 +112,125 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             throw new IllegalArgumentException("a message of " + len + " bytes is larger than the maximum ("
                 + maxMessageBytes + "); send it in parts, or through outputStream()");
         }
-        synchronized (sendLock) {
-            checkCanSend();
-            long deadline = deadline(timeoutNanos);
-            int at = 0;
-            do {
-                int n = Math.min(len - at, ch.maxPart());
-                int type = at + n == len ? ConnectionChannel.END : ConnectionChannel.PART;
-                sendView.wrap(message, off + at, n);
-                if (!writeRecord(type, n, at == 0 ? deadline : Long.MAX_VALUE)) {
-                    return false;
-                }
-                at += n;
-            } while (at < len);
-            return true;
+        enter();
+        try {
+            synchronized (sendLock) {
+                checkCanSend();
+                return writeMessage(message, off, len, deadline(timeoutNanos));
+            }
+        } finally {
+            exit();
         }
     }
 
-    /** Writes one outbound record, waiting for room until {@code deadline}; false on timeout. */
-    private boolean writeRecord(int type, int length, long deadline) throws IOException, InterruptedException {
-        while (!ch.outbound.write(type, sendView, 0, length)) {
-            worker.outboundWritten(ch);
-            checkCanSend();
-            if (!park(deadline, true)) {
+    /** Writes a message's records; false when its first part found no room by {@code deadline}. */
+    private boolean writeMessage(byte[] message, int off, int len, long deadline)
+        throws IOException, InterruptedException {
+        int at = 0;
+        do {
+            int n = Math.min(len - at, ch.maxPart());
+            int type = at + n == len ? ConnectionChannel.END : ConnectionChannel.PART;
+            sendView.wrap(message, off + at, n);
+            if (!writeRecord(type, n, at == 0 ? deadline : Long.MAX_VALUE, at == 0)) {
                 return false;
             }
-        }
-        worker.outboundWritten(ch);
+            at += n;
+        } while (at < len);
         return true;
     }
 
-    /** Half-close: the peer receives everything sent so far, then the end of the stream. */
-    public void shutdownOutput() throws IOException, InterruptedException {
-        synchronized (sendLock) {
-            if (outputShut || !ch.isOpen()) {
-                return;
+    /**
+     * Writes one outbound record, waiting for room until {@code deadline}; false on timeout. Before a message has
+     * started, a close from another thread stops it; once started, the message is written whole.
+     */
+    private boolean writeRecord(int type, int length, long deadline, boolean first)
+        throws IOException, InterruptedException {
+        while (!ch.outbound.write(type, sendView, 0, length)) {
+            worker.channelChanged(ch);
+            if (first) {
+                checkCanSend();
+            } else {
+                checkNotEnded();
             }
-            outputShut = true;
-            writeRecord(ConnectionChannel.FIN, 0, Long.MAX_VALUE);
+            if (!park(deadline, length)) {
+                return false;
+            }
+        }
+        worker.channelChanged(ch);
+        return true;
+    }
+
+    /** Half-close: the peer receives everything sent so far, then the end of the stream. Never waits. */
+    public void shutdownOutput() throws IOException {
+        enter();
+        try {
+            synchronized (sendLock) {
+                if (outputShut) {
+                    return;
+                }
+                outputShut = true;
+                ch.requestFinish();
+                worker.channelChanged(ch);
+            }
+        } finally {
+            exit();
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Receiving
 
-    /** Waits for the next message; null when the peer has finished and every message was read. */
+    /**
+     * Waits for the next message; null at the end of the stream (the peer finished and every message was read).
+     * Throws when the connection ended otherwise (reset, timeout, endpoint closed), once the messages that arrived
+     * before have been read.
+     */
     public byte[] receive() throws IOException, InterruptedException {
         return receive(Long.MAX_VALUE);
     }
 
-    /** The next message within {@code timeout}; null on timeout, or at the end of the stream (see {@link #isPeerFinished}). */
+    /**
+     * As {@link #receive()}, waiting at most {@code timeout}: throws {@link SocketTimeoutException} when no message
+     * came, so a timeout is never mistaken for the end of the stream (null).
+     */
     public byte[] receive(Duration timeout) throws IOException, InterruptedException {
-        return receive(timeout.toNanos());
+        byte[] message = receive(timeout.toNanos());
+        if (message == null && !inbound.eof) {
+            throw new SocketTimeoutException("no message within " + timeout);
+        }
+        return message;
     }
 
-    /** The next message if one is whole already, or null. */
-    public byte[] tryReceive() throws IOException, InterruptedException {
-        return receive(0);
+    /**
+     * The next message if one is whole already, or null when none is (then {@link #isPeerFinished} tells whether
+     * one ever will be). Never waits.
+     */
+    public byte[] tryReceive() throws IOException {
+        try {
+            return receive(0);
+        } catch (InterruptedException cannotHappen) {
+            throw new IllegalStateException("tryReceive waited", cannotHappen);
+        }
     }
 
     private byte[] receive(long timeoutNanos) throws IOException, InterruptedException {
-        synchronized (receiveLock) {
-            long deadline = deadline(timeoutNanos);
-            while (true) {
-                byte[] message = inbound.nextMessage();
-                if (message != null || inbound.eof) {
-                    return message;
-                }
-                checkReadable();
-                if (!park(deadline, false)) {
-                    return null;
+        enter();
+        try {
+            synchronized (receiveLock) {
+                long deadline = deadline(timeoutNanos);
+                while (true) {
+                    byte[] message = inbound.nextMessage();
+                    if (message != null || inbound.eof) {
+                        return message;
+                    }
+                    checkReadable();
+                    if (!park(deadline, READER)) {
+                        return null;
+                    }
                 }
             }
+        } finally {
+            exit();
         }
     }
 
@@ -206,12 +288,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
             @Override
             public void close() throws IOException {
-                try {
-                    shutdownOutput();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while closing");
-                }
+                shutdownOutput();
             }
         };
     }
@@ -220,18 +297,23 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         if (len == 0) {
             return 0;
         }
-        synchronized (receiveLock) {
-            while (true) {
-                int n = inbound.readBytes(b, off, len);
-                if (n > 0) {
-                    return n;
+        enter();
+        try {
+            synchronized (receiveLock) {
+                while (true) {
+                    int n = inbound.readBytes(b, off, len);
+                    if (n > 0) {
+                        return n;
+                    }
+                    if (inbound.eof) {
+                        return -1;
+                    }
+                    checkReadable();
+                    park(Long.MAX_VALUE, READER);
                 }
-                if (inbound.eof) {
-                    return -1;
-                }
-                checkReadable();
-                park(Long.MAX_VALUE, false);
             }
+        } finally {
+            exit();
         }
     }
 
@@ -239,141 +321,166 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
     // Closing and facts
 
     /**
-     * Done with the connection: everything sent before is still delivered, then both sides close. Messages not yet
-     * received are dropped. Idempotent.
+     * Done with the connection: everything sent before (and a message another thread is in the middle of sending)
+     * is still delivered, then both sides close. Messages not yet received are dropped. Never waits; idempotent.
      */
     @Override
-    public void close() throws IOException {
-        if (released) {
-            return;
-        }
-        released = true;
-        if (!worker.isRunning()) {
-            return;
-        }
-        synchronized (sendLock) {
-            try {
-                writeRecord(ConnectionChannel.CLOSE, 0, Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                worker.abort(ch, handle);
-            } catch (TunnelException ended) {
-                worker.abort(ch, handle);  // already closed by the peer or a timeout: free the slot
-            }
+    public void close() {
+        if (ch.release(handle, false)) {
+            ch.wakeAll();
+            worker.channelChanged(ch);
         }
     }
 
-    /** Drops the connection at once, telling the peer with an authentic ABORT. */
-    public void abort() throws IOException {
-        released = true;
-        worker.abort(ch, handle);
+    /** Drops the connection at once, telling the peer with an authentic ABORT. Never waits; idempotent. */
+    public void abort() {
+        if (ch.release(handle, true)) {
+            ch.wakeAll();
+            worker.channelChanged(ch);
+        }
     }
 
+    /** True until the connection ends or this side closes it. */
     public boolean isOpen() {
-        return ch.handle() == handle && ch.isOpen();
+        return ch.isCurrent(handle) && ch.isOpen();
     }
 
     /** Why the connection ended, or null while it is open. */
     public CloseReason closeReason() {
-        return ch.handle() == handle ? ch.closeReason() : CloseReason.CLOSED;
+        if (!ch.holds(handle)) {
+            return CloseReason.CLOSED;
+        }
+        CloseReason reason = ch.closeReason();
+        return reason == null && !ch.isCurrent(handle) ? CloseReason.CLOSED : reason;
     }
 
+    /** The peer's address as last seen (it changes when the peer roams); null once the handle is stale. */
     public InetSocketAddress peer() {
-        return ch.peer();
+        InetSocketAddress peer = ch.peer();
+        return ch.holds(handle) ? peer : null;
     }
 
     /** The server's key fingerprint (SHA256:...), on the client side; null on the server side. */
     public String serverFingerprint() {
-        return ch.serverFingerprint();
+        return serverFingerprint;
     }
 
     /** Peer, RTT, window, bytes and last activity, taken on the worker; null once the connection is gone. */
     public ConnectionStats stats() throws IOException, InterruptedException {
-        try {
-            return worker.connectionStats(ch, handle).get();
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause());
-        }
+        return TunnelEndpoint.await(worker, worker.connectionStats(ch, handle));
     }
 
-    /** Ready for {@link TunnelSelector}: a whole message, the end of the stream, or the end of the connection. */
+    /**
+     * Ready for {@link TunnelSelector}: a receive would not wait (a whole message, the end of the stream, or the end
+     * of the connection is there). Never waits, even while another thread is in {@link #receive}.
+     */
     @Override
     public boolean isReady() {
-        synchronized (receiveLock) {
-            return inbound.hasMessage() || inbound.eof || !isOpen();
-        }
+        return inbound.complete || inbound.eof || inbound.ended || ch.completions() > completionsTaken
+            || !ch.isCurrent(handle) || !worker.isOpen();
+    }
+
+    /** Ready for writing in {@link TunnelSelector}: the send buffer is at most half full. */
+    public boolean isWritable() {
+        return ch.outboundHasRoom(ch.outbound.capacity() / 4) || !isOpen();
     }
 
     @Override
     public void selectingThread(Thread thread) {
-        ch.selector = thread;
+        ch.selector(thread);
     }
 
     @Override
     public String toString() {
-        return "TunnelConnection[" + ch.peer() + (isOpen() ? ", open" : ", " + closeReason()) + "]";
+        return "TunnelConnection[" + peer() + (isOpen() ? ", open" : ", " + closeReason()) + "]";
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /** Every ring access is between enter and exit: a handle that is closed or stale is refused here. */
+    private void enter() throws IOException {
+        if (!ch.enter(handle)) {
+            throw closedByThisSide();
+        }
+    }
+
+    private void exit() {
+        ch.exit();
+    }
+
+    private ConnectionClosedException closedByThisSide() {
+        return new ConnectionClosedException("the connection was closed by this side", CloseReason.CLOSED);
+    }
+
     private void checkCanSend() throws IOException {
-        if (released) {
-            throw new ConnectionClosedException("the connection was closed by this side", CloseReason.CLOSED);
+        if (!ch.isCurrent(handle)) {
+            throw closedByThisSide();
         }
         if (outputShut) {
             throw new ConnectionClosedException("output was shut down: nothing more can be sent", CloseReason.CLOSED);
         }
-        checkEnded();
+        checkNotEnded();
     }
 
+    /** Sending: the connection ended (the reason says how) or the endpoint closed. */
+    private void checkNotEnded() throws IOException {
+        CloseReason reason = ch.closeReason();
+        if (reason != null) {
+            throw ended(reason);
+        }
+        if (!worker.isOpen()) {
+            throw TunnelEndpoint.closed(worker);
+        }
+    }
+
+    /**
+     * Receiving, with nothing in the ring: the end is reported only once the worker has written it after all the
+     * data (the ENDED record), or when the endpoint is closed.
+     */
     private void checkReadable() throws IOException {
-        if (released) {
-            throw new ConnectionClosedException("the connection was closed by this side", CloseReason.CLOSED);
+        if (!ch.isCurrent(handle)) {
+            throw closedByThisSide();
         }
-        checkEnded();
-    }
-
-    private void checkEnded() throws IOException {
-        CloseReason reason = ch.handle() == handle ? ch.closeReason() : CloseReason.CLOSED;
-        if (reason != null && inbound.isEmpty()) {
-            if (reason == CloseReason.ENDPOINT_CLOSED || !worker.isRunning()) {
-                throw endpointClosed();
-            }
-            String why = ch.handle() == handle ? ch.closeDescription() : "closed";
-            throw TunnelException.of(reason, "connection to " + ch.peer() + " " + why);
+        if (inbound.ended) {
+            throw ended(ch.closeReason());
         }
-        if (!worker.isRunning()) {
-            throw endpointClosed();
+        if (!worker.isOpen()) {
+            throw TunnelEndpoint.closed(worker);
         }
     }
 
-    private EndpointClosedException endpointClosed() {
-        Throwable failure = worker.failure();
-        EndpointClosedException e = new EndpointClosedException(failure == null ? "the endpoint was closed"
-            : "the endpoint's worker failed: " + failure);
-        if (failure != null) {
-            e.initCause(failure);
+    private IOException ended(CloseReason reason) {
+        if (reason == CloseReason.ENDPOINT_CLOSED) {
+            return TunnelEndpoint.closed(worker);
         }
-        return e;
+        return TunnelException.of(reason, "connection to " + ch.peer() + " " + ch.closeDescription());
     }
 
-    /** Parks until woken, a slice passes, or the deadline; false when the deadline has passed. */
-    private boolean park(long deadline, boolean writer) throws InterruptedException {
+    /**
+     * Parks until woken or the deadline; false when the deadline has passed. {@code writing} is the length of the
+     * record a writer waits to write, or {@link #READER}.
+     */
+    private boolean park(long deadline, int writing) throws InterruptedException {
+        boolean writer = writing != READER;
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             return false;
         }
         Thread me = Thread.currentThread();
         if (writer) {
-            ch.writer = me;
+            ch.writer(me);
         } else {
-            ch.reader = me;
+            ch.reader(me);
         }
-        LockSupport.parkNanos(this, Math.min(left, PARK_SLICE_NANOS));
+        // Registered (with a fence) before this last look: a record or an end published after it wakes us.
+        boolean ready = writer ? ch.outboundHasRoom(writing) : ch.inbound.size() > 0;
+        if (!ready && ch.isCurrent(handle) && ch.closeReason() == null && worker.isOpen()) {
+            LockSupport.parkNanos(this, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : left);
+        }
         if (writer) {
-            ch.writer = null;
+            ch.writer(null);
         } else {
-            ch.reader = null;
+            ch.reader(null);
         }
         if (Thread.interrupted()) {
             throw new InterruptedException();
@@ -393,28 +500,15 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
     private final class Inbound implements MessageHandler {
         private byte[] partial = new byte[4096];
         private int partialLength;
-        private boolean complete;
-        boolean eof;
+        volatile boolean complete;
+        volatile boolean eof;
+        /** The worker's last record: the connection is over, and every byte before it was read. */
+        volatile boolean ended;
         /** Stream view: bytes of a record not yet read. */
         private byte[] pending = new byte[0];
         private int pendingAt;
         private int pendingLength;
         private boolean streamMode;
-
-        /** Pulls records until a message is whole (kept for the next receive) or the ring is empty. */
-        boolean hasMessage() {
-            if (complete) {
-                return true;
-            }
-            while (!complete && !eof && readOne()) {
-                worker.inboundRead(ch);
-            }
-            return complete;
-        }
-
-        boolean isEmpty() {
-            return ch.inbound.size() == 0 && pendingAt == pendingLength && partialLength == 0;
-        }
 
         /** The next whole message, or null when none is whole yet. */
         byte[] nextMessage() {
@@ -424,7 +518,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
                 append(pending, pendingAt, pendingLength - pendingAt);
                 pendingAt = pendingLength;
             }
-            while (!complete && !eof && readOne()) {
+            while (!complete && !eof && !ended && readOne()) {
                 worker.inboundRead(ch);
             }
             if (!complete) {
@@ -443,8 +537,9 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
                 pendingAt = 0;
                 pendingLength = partialLength;
                 partialLength = 0;
+                complete = false;
             }
-            while (pendingAt == pendingLength && !eof && readOne()) {
+            while (pendingAt == pendingLength && !eof && !ended && readOne()) {
                 worker.inboundRead(ch);
             }
             int n = Math.min(len, pendingLength - pendingAt);
@@ -468,8 +563,15 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
         @Override
         public void onMessage(int type, MutableDirectBuffer buffer, int index, int length) {
+            if (type != ConnectionChannel.PART) {
+                completionsTaken++;  // only under receiveLock
+            }
             if (type == ConnectionChannel.EOF) {
                 eof = true;
+                return;
+            }
+            if (type == ConnectionChannel.ENDED) {
+                ended = true;
                 return;
             }
             if (streamMode) {

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import io.github.udptunnel.crypto.CryptoBox;
 import io.github.udptunnel.crypto.KeystreamRandom;
 import io.github.udptunnel.crypto.PublicKey;
-import io.github.udptunnel.trust.KnownHosts;
 import io.github.udptunnel.wire.Cookie;
 import io.github.udptunnel.wire.CookiePacket;
 import io.github.udptunnel.wire.DataPacket;
@@ -178,14 +177,8 @@ public final class Endpoint implements DatagramEngine {
             return DropReason.LOW_ORDER_KEY;
         }
         PublicKey presented = PublicKey.of(a, serverKey);
-        KnownHosts knownHosts = config.knownHosts;
-        PublicKey pinned = knownHosts.lookup(c.host);
-        if (pinned == null) {
-            pinned = knownHosts.pinIfAbsent(c.host, presented);
-        }
         c.serverKey = presented;
-        if (!pinned.equals(presented)) {
-            c.pinnedKey = pinned;
+        if (c.pinnedKey != null && !c.pinnedKey.equals(presented)) {
             stats.increment(Counter.HANDSHAKES_FAILED);
             endConnection(c, CloseReason.SERVER_KEY_CHANGED, EventType.CONNECT_FAILED);
             return null;
@@ -612,10 +605,14 @@ public final class Endpoint implements DatagramEngine {
     // The application side
 
     /**
-     * Starts a connection to {@code server}, whose key is checked against the one pinned for {@code host}.
-     * Returns the connection's handle; the CONNECTED or CONNECT_FAILED event says how it went.
+     * Starts a connection to {@code server}, known to the application as {@code host}. When {@code pinnedKey} is
+     * given, the server must present it or the connect fails as SERVER_KEY_CHANGED before anything is sent; when it
+     * is null (first use), any key is taken and the shell pins {@link #serverKey} once CONNECTED. The engine never
+     * reads or writes a trust store itself: that may wait on a disk or a database, and the engine's thread never
+     * waits. The connect fails as CONNECT_TIMEOUT after {@code timeoutNanos}, or the configured connect timeout if
+     * that is shorter. Returns the connection's handle; the CONNECTED or CONNECT_FAILED event says how it went.
      */
-    public long connect(long now, InetSocketAddress server, String host) {
+    public long connect(long now, InetSocketAddress server, String host, PublicKey pinnedKey, long timeoutNanos) {
         if (this.server) {
             throw new IllegalStateException("this endpoint is a server: it accepts connections, it does not make them");
         }
@@ -630,8 +627,9 @@ public final class Endpoint implements DatagramEngine {
         CryptoBox.publicKey(c.secret, 0, keys, slot * 32);
         c = open(now, keys, slot * 32, server, true);
         c.host = host;
+        c.pinnedKey = pinnedKey;
         c.state = ConnectionState.HELLO_SENT;
-        c.connectDeadline = now + config.connectTimeoutNanos;
+        c.connectDeadline = now + Math.min(Math.max(timeoutNanos, 0), config.connectTimeoutNanos);
         c.handshakeInterval = config.handshakeRetransmitNanos;
         c.handshakeDeadline = now;
         schedule(c, now);
@@ -751,6 +749,11 @@ public final class Endpoint implements DatagramEngine {
             c.receiver.ackNow = true;
             schedule(c, now);
         }
+    }
+
+    /** True once the peer has acknowledged this side's FIN: it has every byte sent. */
+    public boolean isFinishAcknowledged(long handle) {
+        return live(handle).sender.finAcked;
     }
 
     /** True when the peer has finished and every message before its FIN has been read. */

@@ -5,7 +5,6 @@ import java.util.Objects;
 
 import io.github.udptunnel.crypto.KeyPair;
 import io.github.udptunnel.crypto.KeystreamRandom;
-import io.github.udptunnel.trust.KnownHosts;
 
 /**
  * Everything an {@link Endpoint} is made with. Defaults are docs/PROTOCOL.md's; every setter checks its value and
@@ -14,7 +13,6 @@ import io.github.udptunnel.trust.KnownHosts;
 public final class EngineConfig {
 
     final KeyPair serverKey;
-    final KnownHosts knownHosts;
     final KeystreamRandom random;
     final int maxConnections;
     final int bufferSegments;
@@ -41,7 +39,6 @@ public final class EngineConfig {
 
     private EngineConfig(Builder b) {
         serverKey = b.serverKey;
-        knownHosts = b.knownHosts;
         random = b.random;
         maxConnections = b.maxConnections;
         bufferSegments = b.bufferSegments;
@@ -78,7 +75,6 @@ public final class EngineConfig {
 
     public static final class Builder {
         private KeyPair serverKey;
-        private KnownHosts knownHosts;
         private KeystreamRandom random;
         private int maxConnections = 1024;
         private int bufferSegments = 16384;
@@ -103,15 +99,9 @@ public final class EngineConfig {
         private int handshakeBurstPerSource = 5;
         private boolean renoForComparison;
 
-        /** The server's long-term key: makes this endpoint a server. */
+        /** The server's long-term key: makes this endpoint a server. Without one it is a client. */
         public Builder serverKey(KeyPair key) {
             this.serverKey = Objects.requireNonNull(key, "serverKey");
-            return this;
-        }
-
-        /** Where a client pins server keys (trust on first use). */
-        public Builder knownHosts(KnownHosts knownHosts) {
-            this.knownHosts = Objects.requireNonNull(knownHosts, "knownHosts");
             return this;
         }
 
@@ -218,10 +208,6 @@ public final class EngineConfig {
         public EngineConfig build() {
             if (random == null) {
                 random = KeystreamRandom.from(new java.security.SecureRandom());
-            }
-            if (serverKey == null && knownHosts == null) {
-                throw new IllegalArgumentException(
-                    "knownHosts: a client needs somewhere to pin server keys (InMemoryKnownHosts, or a file store)");
             }
             if (receiveWindowBytes < maxMessageBytes) {
                 throw new IllegalArgumentException("receiveWindowBytes (" + receiveWindowBytes

@@ -1,25 +1,40 @@
 package io.github.udptunnel.io;
 
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.github.udptunnel.engine.CloseReason;
 
 /**
- * What an application thread and the worker share for one connection slot: a ring buffer each way, the state the
- * worker publishes, and the threads waiting. Made once per slot at start-up and reused by every connection that
+ * What application threads and the worker share for one connection slot: a ring buffer each way, the state the
+ * worker publishes, and the threads waiting. Made when a slot is first used and reused by every connection that
  * takes the slot, so the worker allocates nothing per connection.
  *
- * <p>Outbound records (application to worker) are message parts: {@link #PART} continues the current message,
- * {@link #END} ends it; {@link #FIN} and {@link #CLOSE} follow the data they come after. Inbound records (worker
- * to application) are parts, plus {@link #EOF} when the peer has finished. One application thread at a time
- * sends, and one receives (the API serializes them).
+ * <h2>Who may touch the rings</h2>
+ * The {@link #lease} names the connection that holds the slot (its engine handle), with {@link #RELEASED} or
+ * {@link #ABORTED} set once the application has let go. An application thread {@link #enter enters} before it touches
+ * a ring and {@link #exit exits} after; entering checks the lease, so a handle that is stale (closed, or its slot now
+ * another connection's) is refused before it reads a byte. The worker lets the engine end a released connection,
+ * which is what can free the slot for reuse, only once no application thread is inside: a thread that entered
+ * before the release finishes first, and one that enters after sees the release. So no handle ever reads another
+ * connection's bytes.
+ *
+ * <h2>Records</h2>
+ * Outbound (application to worker): {@link #PART} continues the current message, {@link #END} ends it. Inbound
+ * (worker to application): parts, then {@link #EOF} when the peer finished, then {@link #ENDED} when the connection
+ * is over; the worker writes these only after every byte the engine holds for the connection, so a reader sees all
+ * the data before it learns of the end.
  */
 public final class ConnectionChannel {
 
@@ -27,37 +42,59 @@ public final class ConnectionChannel {
     public static final int PART = 1;
     /** The last part of a message. */
     public static final int END = 2;
-    /** Inbound: the peer finished; nothing follows. */
+    /** Inbound: the peer finished; no data follows. */
     public static final int EOF = 3;
-    /** Outbound: finish (half-close) after everything before it. */
-    public static final int FIN = 4;
-    /** Outbound: the application is done with the connection, after everything before it. */
-    public static final int CLOSE = 5;
+    /** Inbound: the connection is over ({@link #closeReason} says why); nothing follows. */
+    public static final int ENDED = 4;
 
+    /** Lease bit: the application closed the connection (deliver what it sent, then close). */
+    public static final long RELEASED = 1L << 31;
+    /** Lease bit: the application aborted the connection. */
+    public static final long ABORTED = 1L << 30;
+    static final long NO_CONNECTION = -1;
+
+    /** What the application asked of its output, beyond sending: {@link #FINISH} after the ring is empty. */
+    static final int OUTPUT_OPEN = 0;
+    static final int FINISH = 1;
+
+    private final EndpointWorker worker;
     final int slot;
     public final OneToOneRingBuffer outbound;
     public final OneToOneRingBuffer inbound;
+
+    private final AtomicLong lease = new AtomicLong(NO_CONNECTION);
+    private final AtomicInteger inside = new AtomicInteger();
+
     /** Queued for the worker, so a burst of writes wakes it once. */
     final AtomicBoolean outboundQueued = new AtomicBoolean();
     final AtomicBoolean inboundQueued = new AtomicBoolean();
-    /** The worker could not deliver everything: the inbound ring was full. */
+    /** The worker stopped delivering: the inbound ring had no room. */
     volatile boolean inboundBlocked;
+    /** The application asked to finish its output (half-close). */
+    volatile int outputEnd = OUTPUT_OPEN;
 
-    /** The engine's handle of the connection in this slot; -1 when none. */
-    volatile long handle = -1;
+    // Worker-only bookkeeping.
+    boolean finishSent;
+    boolean eofWritten;
+    boolean endedWritten;
+    boolean letGo;
+
+    // Published by the worker for the application.
     volatile boolean open;
-    volatile boolean peerFinished;
     volatile CloseReason closeReason;
     volatile String closeDescription;
-    volatile String serverFingerprint;
-    volatile java.net.InetSocketAddress peer;
+    volatile InetSocketAddress peer;
+    /** Records after which a receive does not wait (END, EOF, ENDED), written so far. */
+    volatile long completions;
 
-    public volatile Thread reader;
-    public volatile Thread writer;
+    // Threads to wake.
+    volatile Thread reader;
+    volatile Thread writer;
     /** A thread in TunnelSelector.select waiting on this connection among others. */
-    public volatile Thread selector;
+    volatile Thread selector;
 
-    ConnectionChannel(int slot, int ringBytes) {
+    ConnectionChannel(EndpointWorker worker, int slot, int ringBytes) {
+        this.worker = worker;
         this.slot = slot;
         this.outbound = new OneToOneRingBuffer(ringBuffer(ringBytes));
         this.inbound = new OneToOneRingBuffer(ringBuffer(ringBytes));
@@ -69,18 +106,164 @@ public final class ConnectionChannel {
             BitUtil.CACHE_LINE_LENGTH));
     }
 
-    /** Worker: a new connection takes the slot. */
+    // ---------------------------------------------------------------------------------------------------------
+    // Application side
+
+    /**
+     * Before touching a ring for the connection {@code handle}: true when the slot is still that connection's and
+     * not released; the caller then {@link #exit}s when done. False (and nothing to undo) otherwise.
+     */
+    public boolean enter(long handle) {
+        inside.incrementAndGet();
+        if (lease.get() == handle) {
+            return true;
+        }
+        exit();
+        return false;
+    }
+
+    /** After {@link #enter}; the last thread out of a released slot tells the worker, which may then end it. */
+    public void exit() {
+        if (inside.decrementAndGet() == 0 && (lease.get() & (RELEASED | ABORTED)) != 0) {
+            worker.channelChanged(this);
+        }
+    }
+
+    /** True while {@code handle} holds the slot and has not been released. */
+    public boolean isCurrent(long handle) {
+        return lease.get() == handle;
+    }
+
+    /** True while {@code handle} holds the slot, released or not. */
+    public boolean holds(long handle) {
+        return (lease.get() & ~(RELEASED | ABORTED)) == handle;
+    }
+
+    /** The application lets go of {@code handle}: closed ({@code abort} false) or aborted. False if it already had. */
+    public boolean release(long handle, boolean abort) {
+        if (abort) {
+            // An abort may follow a close: the abort wins.
+            long now;
+            while (((now = lease.get()) & ~(RELEASED | ABORTED)) == handle && (now & ABORTED) == 0) {
+                if (lease.compareAndSet(now, handle | ABORTED)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return lease.compareAndSet(handle, handle | RELEASED);
+    }
+
+    /** Application: asks the worker to finish the output once the ring is empty. */
+    public void requestFinish() {
+        outputEnd = FINISH;
+    }
+
+    /** Room in the outbound ring for a record of {@code length} bytes even when it must wrap. */
+    public boolean outboundHasRoom(int length) {
+        return freeBytes(outbound) >= recordBytes(length) * 2;
+    }
+
+    /** Room in the outbound ring for a whole message of {@code length} bytes, written in parts. */
+    public boolean outboundTakes(int length) {
+        return freeBytes(outbound) >= outboundBytes(length);
+    }
+
+    /** The longest message the empty outbound ring takes whole. */
+    public int maxOutboundMessage() {
+        int length = outbound.capacity() - recordBytes(maxPart());
+        while (outboundBytes(length) > outbound.capacity()) {
+            length -= RecordDescriptor.HEADER_LENGTH + RecordDescriptor.ALIGNMENT;
+        }
+        return length;
+    }
+
+    /** Ring bytes a message takes at most: its parts with their headers, and the padding of one wrap. */
+    private int outboundBytes(int length) {
+        int parts = Math.max(1, (length + maxPart() - 1) / maxPart());
+        return length + parts * (RecordDescriptor.HEADER_LENGTH + RecordDescriptor.ALIGNMENT) + recordBytes(maxPart());
+    }
+
+    public long completions() {
+        return completions;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    public String closeDescription() {
+        return closeDescription;
+    }
+
+    public InetSocketAddress peer() {
+        return peer;
+    }
+
+    public void reader(Thread t) {
+        reader = t;
+        VarHandle.fullFence();  // see wakeReader
+    }
+
+    public void writer(Thread t) {
+        writer = t;
+        VarHandle.fullFence();
+    }
+
+    public void selector(Thread t) {
+        selector = t;
+        VarHandle.fullFence();
+    }
+
+    /** Largest record a ring takes: messages are written in parts of at most this many bytes. */
+    public int maxPart() {
+        return Math.min(outbound.maxMsgLength(), 16 * 1024);
+    }
+
+    /** The handle of the connection that holds the slot, released or not; -1 for none. */
+    public long handle() {
+        long l = lease.get();
+        return l == NO_CONNECTION ? NO_CONNECTION : l & ~(RELEASED | ABORTED);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Worker side
+
+    long lease() {
+        return lease.get();
+    }
+
+    boolean appInside() {
+        return inside.get() > 0;
+    }
+
+    /** Worker: a new connection takes the slot. Only once no application thread is inside (see the class doc). */
     void reset(long newHandle) {
         drain(outbound);
         drain(inbound);
+        outboundQueued.set(false);
+        inboundQueued.set(false);
         inboundBlocked = false;
-        peerFinished = false;
+        outputEnd = OUTPUT_OPEN;
+        finishSent = false;
+        eofWritten = false;
+        endedWritten = false;
+        letGo = false;
+        open = false;
         closeReason = null;
         closeDescription = null;
-        serverFingerprint = null;
         peer = null;
-        open = false;
-        handle = newHandle;
+        completions = 0;
+        lease.set(newHandle);  // last: an application thread that sees the new lease sees all of the above
+    }
+
+    /** Worker: the slot's connection is gone from the engine; nothing may use the rings until the next reset. */
+    void vacate() {
+        lease.set(NO_CONNECTION);
     }
 
     private static void drain(OneToOneRingBuffer ring) {
@@ -97,59 +280,47 @@ public final class ConnectionChannel {
         wakeAll();
     }
 
+    /**
+     * Wakes the reader and the selector. The fence orders the worker's ring writes before its reads of the waiting
+     * threads, as {@link #reader(Thread)}'s fence orders a waiter's registration before its look at the ring:
+     * without both (a store then a load on each side), each could miss the other.
+     */
     void wakeReader() {
-        Thread t = reader;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
-        Thread s = selector;
-        if (s != null) {
-            LockSupport.unpark(s);
-        }
+        VarHandle.fullFence();
+        unpark(reader);
+        unpark(selector);
     }
 
     void wakeWriter() {
-        Thread t = writer;
+        VarHandle.fullFence();
+        unpark(writer);
+        unpark(selector);
+    }
+
+    /** Wakes every thread waiting on the connection, so each looks again (after a close, say). */
+    public void wakeAll() {
+        VarHandle.fullFence();
+        unpark(reader);
+        unpark(writer);
+        unpark(selector);
+    }
+
+    private static void unpark(Thread t) {
         if (t != null) {
             LockSupport.unpark(t);
         }
     }
 
-    void wakeAll() {
-        wakeReader();
-        wakeWriter();
+    static int recordBytes(int length) {
+        return BitUtil.align(length + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
     }
 
-    public long handle() {
-        return handle;
+    static int freeBytes(OneToOneRingBuffer ring) {
+        return ring.capacity() - (int) (ring.producerPosition() - ring.consumerPosition());
     }
 
-    public boolean isOpen() {
-        return open;
-    }
-
-    public boolean isPeerFinished() {
-        return peerFinished;
-    }
-
-    public CloseReason closeReason() {
-        return closeReason;
-    }
-
-    public String closeDescription() {
-        return closeDescription;
-    }
-
-    public String serverFingerprint() {
-        return serverFingerprint;
-    }
-
-    public java.net.InetSocketAddress peer() {
-        return peer;
-    }
-
-    /** Largest record a ring takes: messages are written in parts of at most this many bytes. */
-    public int maxPart() {
-        return Math.min(outbound.maxMsgLength(), 16 * 1024);
+    @Override
+    public String toString() {
+        return "ConnectionChannel[slot " + slot + ", lease " + Long.toHexString(lease.get()) + "]";
     }
 }

@@ -1,63 +1,93 @@
 package io.github.udptunnel.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ControlledMessageHandler;
-import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 
+import io.github.udptunnel.crypto.PublicKey;
+import io.github.udptunnel.engine.CloseReason;
 import io.github.udptunnel.engine.ConnectionState;
 import io.github.udptunnel.engine.ConnectionStats;
 import io.github.udptunnel.engine.EngineConfig;
 import io.github.udptunnel.engine.EngineEvent;
-import io.github.udptunnel.engine.Endpoint;
 import io.github.udptunnel.engine.EngineStats;
+import io.github.udptunnel.engine.EventType;
+import io.github.udptunnel.engine.Endpoint;
 import io.github.udptunnel.wire.Packet;
 
 /**
- * The one thread of an endpoint: it owns the DatagramChannel, the engine, the timers and the buffers. Application
- * threads reach it only through bounded queues (commands) and each connection's ring buffers
- * ({@link ConnectionChannel}). Its duty cycle: commands, application data into the engine, datagrams in, timers,
- * engine events, data out to the application, datagrams out; then, when a cycle did nothing, a short spin and a
- * sleep in the selector until a datagram, a command or the next deadline.
+ * The one thread of an endpoint: it owns the transport (the UDP socket), the engine, the timers and the buffers.
+ * Application threads reach it only through a command queue and each connection's ring buffers
+ * ({@link ConnectionChannel}). One duty cycle ({@link #runCycle}): commands, channels the application changed
+ * (data written, output finished, connection let go), channels with room again for inbound data, datagrams in,
+ * timers, engine events, datagrams out. A real endpoint runs cycles on its own thread and sleeps in the transport
+ * when a cycle did nothing; the deterministic tests run them from a simulator in virtual time instead.
+ *
+ * <p>The worker never waits on anything but its transport: trust stores, disks and databases are the application
+ * threads' business (see {@code TunnelEndpoint.connect}).
  */
-public final class EndpointWorker implements AutoCloseable {
+public final class EndpointWorker {
 
     /** Bytes the worker moves from the engine to an inbound ring at a time. */
     static final int CHUNK = 16 * 1024;
     /** Datagrams received in one cycle before the worker turns to other work. */
     static final int RECEIVE_BATCH = 64;
-    /** Idle cycles spent spinning before sleeping in the selector. */
+    /** Idle cycles spent spinning before sleeping in the transport. */
     static final int SPIN_CYCLES = 200;
-    static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    private static final int WAKE_ALL_PERMITS = 1 << 20;
+
+    /** How a connect ended, handed to the thread that asked: a handle, or why it failed. */
+    public record ConnectOutcome(ConnectionChannel channel, long handle, PublicKey serverKey, CloseReason failure,
+                                 String description) {
+        public boolean connected() {
+            return failure == null;
+        }
+    }
+
+    /** Points of a cycle where a deterministic test may run application code, to try the interleavings. */
+    public enum Point { AFTER_COMMANDS, AFTER_CHANNELS, AFTER_INBOUND, AFTER_RECEIVE, AFTER_TIMERS, AFTER_EVENTS,
+        BEFORE_TRANSMIT, INBOUND_BLOCKED_FLAG_SET }
+
+    /** Runs at each {@link Point}: test code only. */
+    public interface Interleaving {
+        void at(Point point);
+    }
 
     private final Endpoint engine;
-    /** Replaced by {@link #rebind}, on the worker thread only. */
-    private volatile DatagramChannel channel;
-    private final Selector selector;
+    private final DatagramTransport transport;
+    private final LongSupplier clock;
     /** Made when a connection first takes the slot (the engine reuses the slot freed last), then kept. */
     private final ConnectionChannel[] channels;
     private final int ringBytes;
-    private final CompletableFuture<?>[] pendingConnects;
+    @SuppressWarnings("unchecked")
+    private final CompletableFuture<ConnectOutcome>[] pendingConnects;
     private final boolean[] blockedOnRoom;
     private final int[] blockedSlots;
     private int blockedCount;
 
-    private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(1024);
-    private final ManyToOneConcurrentArrayQueue<ConnectionChannel> outboundReady;
+    /** Commands are rare (connect, stats, close): a lock keeps "accepted, then run or failed" simple and exact. */
+    private final Object commandLock = new Object();
+    private final ArrayDeque<Command> commands = new ArrayDeque<>();
+    private boolean acceptingCommands = true;
+    private volatile boolean commandsWaiting;
+
+    private final ManyToOneConcurrentArrayQueue<ConnectionChannel> changed;
     private final ManyToOneConcurrentArrayQueue<ConnectionChannel> inboundReady;
     private final ManyToManyConcurrentArrayQueue<ConnectionChannel> accepted;
     private final Semaphore acceptable = new Semaphore(0);
@@ -70,60 +100,54 @@ public final class EndpointWorker implements AutoCloseable {
     private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
     private final EngineEvent event = new EngineEvent();
     private final OutboundHandler outboundHandler = new OutboundHandler();
-    private final Consumer<SelectionKey> ignoreKey = key -> { };
-    private final Consumer<ConnectionChannel> drainOutbound = this::drainOutbound;
-    private final Consumer<ConnectionChannel> deliverInbound = this::deliverQueued;
-    private final Consumer<Command> runCommand = this::runCommand;
+    private final Consumer<ConnectionChannel> service = this::service;
+    private final Consumer<ConnectionChannel> deliverQueued = this::deliverQueued;
 
-    private final Thread thread;
-    private final AtomicBoolean sleeping = new AtomicBoolean();
-    private volatile boolean running = true;
+    private Interleaving interleaving;
+    private Thread thread;
+    private volatile boolean sleeping;
+    /** False once close() began: application calls are refused, though the worker may still be draining. */
+    private volatile boolean open = true;
+    private volatile boolean stopped;
     private volatile Throwable failure;
+    private long drainDeadline = Long.MAX_VALUE;
+    private boolean draining;
     private long now;
 
-    public EndpointWorker(EngineConfig config, InetSocketAddress bind, int ringBytes, String name) throws IOException {
+    public EndpointWorker(EngineConfig config, DatagramTransport transport, LongSupplier clock, int ringBytes) {
         this.engine = new Endpoint(config);
+        this.transport = transport;
+        this.clock = clock;
         int capacity = engine.maxConnections();
         this.channels = new ConnectionChannel[capacity];
         this.ringBytes = ringBytes;
-        this.pendingConnects = new CompletableFuture<?>[capacity];
+        this.pendingConnects = new CompletableFuture[capacity];
         this.blockedOnRoom = new boolean[capacity];
         this.blockedSlots = new int[capacity];
-        this.outboundReady = new ManyToOneConcurrentArrayQueue<>(Math.max(2, capacity));
+        this.changed = new ManyToOneConcurrentArrayQueue<>(Math.max(2, capacity));
         this.inboundReady = new ManyToOneConcurrentArrayQueue<>(Math.max(2, capacity));
         this.accepted = new ManyToManyConcurrentArrayQueue<>(Math.max(2, capacity));
-        this.selector = Selector.open();
-        try {
-            this.channel = openChannel(bind);
-        } catch (IOException e) {
-            selector.close();
-            throw e;
-        }
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.now = clock.getAsLong();
     }
 
-    private DatagramChannel openChannel(InetSocketAddress bind) throws IOException {
-        DatagramChannel fresh = DatagramChannel.open();
-        try {
-            fresh.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            fresh.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-            fresh.bind(bind);
-            fresh.configureBlocking(false);
-            fresh.register(selector, SelectionKey.OP_READ);
-            return fresh;
-        } catch (IOException e) {
-            fresh.close();
-            throw e;
-        }
+    /** Starts the worker's own thread, which runs cycles and sleeps in the transport when idle. */
+    public EndpointWorker start(String name) {
+        thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Test code: application code to run at each {@link Point} of a cycle. */
+    public void interleaving(Interleaving hook) {
+        this.interleaving = hook;
     }
 
     public InetSocketAddress localAddress() {
         try {
-            return (InetSocketAddress) channel.getLocalAddress();
+            return transport.localAddress();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -139,56 +163,51 @@ public final class EndpointWorker implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------
     // Called by application threads
 
-    /** Starts a connect; the future completes with the channel when the handshake ends, either way. */
-    public CompletableFuture<ConnectionChannel> connect(InetSocketAddress server, String host) throws IOException {
-        CompletableFuture<ConnectionChannel> result = new CompletableFuture<>();
-        submit(new Command() {
-            @Override
-            void run(EndpointWorker w) {
-                long handle;
-                try {
-                    handle = engine.connect(now, server, host);
-                } catch (IllegalStateException e) {
-                    result.completeExceptionally(e);
-                    return;
-                }
-                ConnectionChannel ch = channel((int) handle);
-                ch.reset(handle);
-                ch.peer = server;
-                pendingConnects[ch.slot] = result;
+    /**
+     * Starts a connect to {@code server}, known as {@code host}, expecting {@code pinnedKey} (null: first use, any
+     * key). The future completes when the handshake ends either way, within {@code timeoutNanos}; exceptionally
+     * only when the endpoint closes first.
+     */
+    public CompletableFuture<ConnectOutcome> connect(InetSocketAddress server, String host, PublicKey pinnedKey,
+                                                     long timeoutNanos) {
+        CompletableFuture<ConnectOutcome> result = new CompletableFuture<>();
+        submit(result, () -> {
+            if (draining) {
+                throw new IllegalStateException("the endpoint is closing");
             }
+            long handle = engine.connect(now, server, host, pinnedKey, timeoutNanos);
+            ConnectionChannel ch = channel((int) handle);
+            ch.reset(handle);
+            ch.peer = server;
+            pendingConnects[ch.slot] = result;
+            return null;  // completed by the CONNECTED or CONNECT_FAILED event
         });
         return result;
     }
 
-    /** The next accepted connection within {@code timeoutNanos} (0: do not wait), or null. */
-    public ConnectionChannel accept(long timeoutNanos) throws InterruptedException, IOException {
-        ensureRunning();
-        if (!acceptable.tryAcquire(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
-            ensureRunning();
+    /** The next accepted connection's channel within {@code timeoutNanos} (0: do not wait), or null. */
+    public ConnectionChannel accept(long timeoutNanos) throws InterruptedException {
+        if (!open || !acceptable.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
             return null;
         }
-        ConnectionChannel ch = accepted.poll();
-        if (ch == null) {
-            ensureRunning();  // woken by close
-        }
-        return ch;
+        return accepted.poll();  // null when woken by close
     }
 
     /** True when a connection waits to be accepted. */
     public boolean acceptable() {
-        return acceptable.availablePermits() > 0 && running;
+        return acceptable.availablePermits() > 0 && open;
     }
 
     /** The thread to wake when a connection arrives to be accepted (a selector), or null. */
-    public void acceptWaiter(Thread thread) {
-        this.acceptWaiter = thread;
+    public void acceptWaiter(Thread waiter) {
+        this.acceptWaiter = waiter;
+        VarHandle.fullFence();
     }
 
-    /** Asks the worker to move {@code ch}'s outbound ring into the engine. */
-    public void outboundWritten(ConnectionChannel ch) {
+    /** The application wrote to {@code ch}'s outbound ring, asked to finish, or let go: the worker looks at it. */
+    public void channelChanged(ConnectionChannel ch) {
         if (ch.outboundQueued.compareAndSet(false, true)) {
-            while (!outboundReady.offer(ch)) {
+            while (!changed.offer(ch)) {
                 Thread.onSpinWait();
             }
             wakeUp();
@@ -197,6 +216,9 @@ public final class EndpointWorker implements AutoCloseable {
 
     /** The application read from {@code ch}'s inbound ring: if the worker was held up by it, let it go on. */
     public void inboundRead(ConnectionChannel ch) {
+        // The ring's head moved with a release store; without a full fence the flag below could be read before
+        // that store is seen, while the worker sets the flag and reads the old head: both would wait for the other.
+        VarHandle.fullFence();
         if (ch.inboundBlocked && ch.inboundQueued.compareAndSet(false, true)) {
             ch.inboundBlocked = false;
             while (!inboundReady.offer(ch)) {
@@ -206,102 +228,106 @@ public final class EndpointWorker implements AutoCloseable {
         }
     }
 
-    /**
-     * Replaces the socket with a new one on {@code bind} (port 0: any free port), as when a client's address
-     * changes; connections go on, and the peer follows the new address on the next authentic packet.
-     */
-    public CompletableFuture<InetSocketAddress> rebind(InetSocketAddress bind) throws IOException {
+    /** Replaces the socket with one on {@code bind}; connections go on, the peer follows the next authentic packet. */
+    public CompletableFuture<InetSocketAddress> rebind(InetSocketAddress bind) {
         CompletableFuture<InetSocketAddress> result = new CompletableFuture<>();
-        submit(new Command() {
-            @Override
-            void run(EndpointWorker w) {
-                try {
-                    DatagramChannel fresh = openChannel(bind);
-                    channel.close();
-                    channel = fresh;
-                    result.complete((InetSocketAddress) fresh.getLocalAddress());
-                } catch (IOException e) {
-                    result.completeExceptionally(e);
-                }
-            }
-        });
+        submit(result, () -> transport.rebind(bind));
         return result;
     }
 
-    /** Drops the connection at once with an ABORT. */
-    public void abort(ConnectionChannel ch, long handle) throws IOException {
-        submit(new Command() {
-            @Override
-            void run(EndpointWorker w) {
-                if (ch.handle == handle && engine.state(handle) != ConnectionState.FREE) {
-                    engine.abort(now, handle);
-                }
-            }
-        });
-    }
-
-    /** A snapshot of one connection's numbers, taken on the worker. */
-    public CompletableFuture<ConnectionStats> connectionStats(ConnectionChannel ch, long handle) throws IOException {
+    /** A snapshot of one connection's numbers, taken on the worker; null once it is gone. */
+    public CompletableFuture<ConnectionStats> connectionStats(ConnectionChannel ch, long handle) {
         CompletableFuture<ConnectionStats> result = new CompletableFuture<>();
-        submit(new Command() {
-            @Override
-            void run(EndpointWorker w) {
-                result.complete(ch.handle == handle ? engine.connectionStats(handle) : null);
-            }
-        });
+        submit(result, () -> ch.holds(handle) ? engine.connectionStats(handle) : null);
         return result;
     }
 
     /** A row for every connection, taken on the worker. */
-    public CompletableFuture<java.util.List<ConnectionStats>> allConnectionStats() throws IOException {
-        CompletableFuture<java.util.List<ConnectionStats>> result = new CompletableFuture<>();
-        submit(new Command() {
-            @Override
-            void run(EndpointWorker w) {
-                result.complete(engine.allConnectionStats());
-            }
-        });
+    public CompletableFuture<List<ConnectionStats>> allConnectionStats() {
+        CompletableFuture<List<ConnectionStats>> result = new CompletableFuture<>();
+        submit(result, engine::allConnectionStats);
         return result;
     }
 
-    private void submit(Command command) throws IOException {
-        ensureRunning();
-        while (!commands.offer(command)) {
-            ensureRunning();
-            Thread.onSpinWait();
+    /** Runs {@code task} on the worker and completes {@code result} with what it returns (unless it returns null). */
+    private <T> void submit(CompletableFuture<T> result, Task<T> task) {
+        Command command = new Command() {
+            @Override
+            void run() {
+                try {
+                    T value = task.run();
+                    if (value != null) {
+                        result.complete(value);
+                    }
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            void fail(Throwable cause) {
+                result.completeExceptionally(cause);
+            }
+        };
+        synchronized (commandLock) {
+            if (!acceptingCommands || !open) {
+                command.fail(stoppedException());
+                return;
+            }
+            commands.add(command);
+            commandsWaiting = true;
         }
         wakeUp();
     }
 
     private void wakeUp() {
-        if (sleeping.get()) {
-            selector.wakeup();
+        if (sleeping) {
+            transport.wakeUp();
         }
     }
 
-    private void ensureRunning() throws IOException {
-        if (!running) {
-            throw new io.github.udptunnel.io.WorkerStoppedException(failure);
+    /** Why application calls fail now: closed, or failed (then with the cause). */
+    public WorkerStoppedException stoppedException() {
+        return new WorkerStoppedException(failure);
+    }
+
+    /**
+     * Closes the endpoint: no more application calls; every connection finishes, and its peer is told, for at
+     * most {@code drainNanos} (0: abort them all at once); then the worker stops. On a worker with its own thread,
+     * waits for that.
+     */
+    public void close(long drainNanos) {
+        CompletableFuture<Void> drain = new CompletableFuture<>();
+        submit(drain, () -> {
+            startDrain(drainNanos);
+            return null;
+        });
+        open = false;
+        wakeAllWaiters();
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** Stops the worker: every connection ends, every waiting thread wakes. */
-    @Override
-    public void close() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        selector.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** True until close() began or the worker failed. */
+    public boolean isOpen() {
+        return open && !stopped;
     }
 
-    public boolean isRunning() {
-        return running;
+    /** True once the worker has stopped for good. */
+    public boolean isStopped() {
+        return stopped;
     }
 
     /** Why the worker stopped on its own, or null (running, or closed normally). */
@@ -310,24 +336,13 @@ public final class EndpointWorker implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // The worker thread
+    // The duty cycle
 
     private void run() {
         int idle = 0;
         try {
-            while (running) {
-                now = System.nanoTime();
-                int work = commands.drain(runCommand);
-                work += outboundReady.drain(drainOutbound);
-                work += inboundReady.drain(deliverInbound);
-                work += receive();
-                if (engine.nextDeadline() <= now) {
-                    engine.handleTimeout(now);
-                    work++;
-                }
-                work += retryBlocked();
-                work += processEvents();
-                work += transmit();
+            while (!stopped) {
+                int work = runCycle(clock.getAsLong());
                 if (work > 0) {
                     idle = 0;
                 } else if (++idle < SPIN_CYCLES) {
@@ -337,25 +352,97 @@ public final class EndpointWorker implements AutoCloseable {
                 }
             }
         } catch (Throwable t) {
-            failure = t;
-            running = false;
-        } finally {
-            shutDown();
+            fail(t);
         }
     }
 
     private void sleep() throws IOException {
-        sleeping.set(true);
+        sleeping = true;
         try {
-            if (!commands.isEmpty() || !outboundReady.isEmpty() || !inboundReady.isEmpty() || !running) {
+            // The flag is set before this look, and the application sets its queue entry before it reads the flag.
+            if (hasQueuedWork()) {
                 return;
             }
             long deadline = engine.nextDeadline();
-            long timeoutMillis = deadline == Long.MAX_VALUE ? 0
-                : Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
-            selector.select(ignoreKey, timeoutMillis);
+            transport.await(deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - clock.getAsLong()));
         } finally {
-            sleeping.set(false);
+            sleeping = false;
+        }
+    }
+
+    /** True when application threads have left work for the worker. */
+    public boolean hasQueuedWork() {
+        return commandsWaiting || !changed.isEmpty() || !inboundReady.isEmpty();
+    }
+
+    /** When the engine wants a cycle next (Long.MAX_VALUE: only on input). */
+    public long nextDeadline() {
+        return engine.nextDeadline();
+    }
+
+    /**
+     * One duty cycle at {@code nowNanos}; returns how much it did (0: nothing). Called by the worker's thread, or
+     * by a simulator; a worker that failed stops and wakes every waiting thread.
+     */
+    public int runCycle(long nowNanos) {
+        if (stopped) {
+            return 0;
+        }
+        try {
+            return cycle(nowNanos);
+        } catch (Throwable t) {
+            fail(t);
+            return 0;
+        }
+    }
+
+    private int cycle(long nowNanos) throws IOException {
+        now = nowNanos;
+        int work = runCommands();
+        at(Point.AFTER_COMMANDS);
+        work += changed.drain(service);
+        at(Point.AFTER_CHANNELS);
+        work += inboundReady.drain(deliverQueued);
+        at(Point.AFTER_INBOUND);
+        work += receive();
+        at(Point.AFTER_RECEIVE);
+        if (engine.nextDeadline() <= now) {
+            engine.handleTimeout(now);
+            work++;
+        }
+        work += retryBlocked();
+        at(Point.AFTER_TIMERS);
+        work += processEvents();
+        at(Point.AFTER_EVENTS);
+        work += transmit();
+        if (draining && drainDone()) {
+            shutDown();
+        }
+        return work;
+    }
+
+    private void at(Point point) {
+        if (interleaving != null) {
+            interleaving.at(point);
+        }
+    }
+
+    private int runCommands() {
+        if (!commandsWaiting) {
+            return 0;
+        }
+        int n = 0;
+        while (true) {
+            Command command;
+            synchronized (commandLock) {
+                command = commands.poll();
+                if (command == null) {
+                    commandsWaiting = false;
+                    return n;
+                }
+            }
+            command.run();
+            n++;
         }
     }
 
@@ -363,7 +450,7 @@ public final class EndpointWorker implements AutoCloseable {
         int n = 0;
         while (n < RECEIVE_BATCH) {
             receiveBuffer.clear();
-            InetSocketAddress from = (InetSocketAddress) channel.receive(receiveBuffer);
+            InetSocketAddress from = transport.receive(receiveBuffer);
             if (from == null) {
                 break;
             }
@@ -378,6 +465,7 @@ public final class EndpointWorker implements AutoCloseable {
     }
 
     private int transmit() throws IOException {
+        at(Point.BEFORE_TRANSMIT);
         int n = 0;
         while (true) {
             if (pendingDestination == null) {
@@ -387,7 +475,7 @@ public final class EndpointWorker implements AutoCloseable {
                     return n;
                 }
             }
-            if (channel.send(sendBuffer, pendingDestination) == 0) {
+            if (!transport.send(sendBuffer, pendingDestination)) {
                 // The socket's buffer is full: keep the datagram and try again next cycle.
                 return n;
             }
@@ -400,46 +488,36 @@ public final class EndpointWorker implements AutoCloseable {
         int n = 0;
         while (engine.pollEvent(event)) {
             n++;
+            if (event.type() == EventType.ACCEPTED) {
+                acceptAll();  // the new connections take their slots' channels here
+                continue;
+            }
             long handle = event.handle();
             ConnectionChannel ch = channel((int) handle);
+            if (!ch.holds(handle)) {
+                continue;  // an event for a connection that is gone
+            }
             switch (event.type()) {
                 case CONNECTED -> {
-                    if (ch.handle == handle) {
-                        ch.serverFingerprint = engine.serverKey(handle).fingerprint();
-                        ch.open = true;
-                        completeConnect(ch);
-                    }
+                    ch.open = true;
+                    completeConnect(ch, new ConnectOutcome(ch, handle, engine.serverKey(handle), null, null));
                 }
                 case CONNECT_FAILED -> {
-                    if (ch.handle == handle) {
-                        ch.serverFingerprint = engine.serverKey(handle) == null ? null
-                            : engine.serverKey(handle).fingerprint();
-                        ch.closed(event.reason(), engine.closeDescription(handle));
-                        engine.close(now, handle);
-                        completeConnect(ch);
-                    }
+                    String why = engine.closeDescription(handle);
+                    ch.closed(event.reason(), why);
+                    completeConnect(ch, new ConnectOutcome(ch, handle, engine.serverKey(handle), event.reason(), why));
+                    engine.close(now, handle);  // nobody holds it: free the slot
                 }
-                case ACCEPTED -> acceptAll();
-                case PEER_MOVED -> {
-                    if (ch.handle == handle) {
-                        ch.peer = engine.peer(handle);
-                    }
-                }
-                case READABLE, PEER_FINISHED -> {
-                    if (ch.handle == handle) {
-                        deliver(ch);
-                    }
-                }
+                case PEER_MOVED -> ch.peer = engine.peer(handle);
+                case READABLE, PEER_FINISHED -> deliver(ch, handle);
                 case WRITABLE -> {
-                    if (ch.handle == handle && blockedOnRoom[ch.slot]) {
-                        drainOutbound(ch);
+                    if (blockedOnRoom[ch.slot]) {
+                        service(ch);
                     }
                 }
                 case CLOSED -> {
-                    if (ch.handle == handle) {
-                        deliver(ch);  // what arrived before the end is still the application's
-                        ch.closed(event.reason(), engine.closeDescription(handle));
-                    }
+                    ch.closed(event.reason(), engine.closeDescription(handle));
+                    deliver(ch, handle);  // the data that arrived before the end, then the end itself
                 }
                 default -> { }
             }
@@ -447,12 +525,11 @@ public final class EndpointWorker implements AutoCloseable {
         return n;
     }
 
-    private void completeConnect(ConnectionChannel ch) {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<ConnectionChannel> future = (CompletableFuture<ConnectionChannel>) pendingConnects[ch.slot];
+    private void completeConnect(ConnectionChannel ch, ConnectOutcome outcome) {
+        CompletableFuture<ConnectOutcome> future = pendingConnects[ch.slot];
         pendingConnects[ch.slot] = null;
         if (future != null) {
-            future.complete(ch);
+            future.complete(outcome);
         }
     }
 
@@ -462,68 +539,165 @@ public final class EndpointWorker implements AutoCloseable {
             ConnectionChannel ch = channel((int) handle);
             ch.reset(handle);
             ch.peer = engine.peer(handle);
+            if (draining) {
+                engine.abort(now, handle);
+                continue;
+            }
             ch.open = true;
             accepted.offer(ch);
             acceptable.release();
             Thread waiter = acceptWaiter;
             if (waiter != null) {
-                java.util.concurrent.locks.LockSupport.unpark(waiter);
+                LockSupport.unpark(waiter);
             }
         }
     }
 
-    /** Moves the engine's in-order data for {@code ch} into its inbound ring while the ring has room. */
-    private void deliver(ConnectionChannel ch) {
-        long handle = ch.handle;
+    // ---------------------------------------------------------------------------------------------------------
+    // Inbound: engine to ring
+
+    /**
+     * Moves the engine's in-order data for the connection into its inbound ring while the ring has room, then the
+     * end of the stream and the end of the connection once everything before them is in. A connection the
+     * application let go of has its data read and dropped, so the peer is never held up by a reader that left.
+     */
+    private void deliver(ConnectionChannel ch, long handle) {
         if (engine.state(handle) == ConnectionState.FREE) {
+            return;
+        }
+        if ((ch.lease() & (ConnectionChannel.RELEASED | ConnectionChannel.ABORTED)) != 0) {
+            while (engine.readPart(now, handle, scratch, 0, CHUNK) > 0 || engine.endedMessage(handle)) {
+                // dropped: nobody will read it
+            }
             return;
         }
         boolean wrote = false;
         int chunk = Math.min(CHUNK, ch.inbound.maxMsgLength());
         while (true) {
-            // Room for the record even when the ring must pad to its end first, so the write below cannot fail.
-            int needed = 2 * (chunk + RecordDescriptor.HEADER_LENGTH + RecordDescriptor.ALIGNMENT);
-            if (freeBytes(ch) < needed) {
-                ch.inboundBlocked = true;
-                // The application may have read everything between the check and the flag: look once more, or
-                // neither side would wake the other.
-                if (freeBytes(ch) < needed) {
-                    break;
-                }
-                ch.inboundBlocked = false;
+            if (!roomFor(ch, chunk)) {
+                break;
             }
             int n = engine.readPart(now, handle, scratch, 0, chunk);
             boolean ended = engine.endedMessage(handle);
             if (n == 0 && !ended) {
                 break;
             }
-            if (!ch.inbound.write(ended ? ConnectionChannel.END : ConnectionChannel.PART, scratchBuffer, 0, n)) {
-                throw new IllegalStateException("inbound ring refused a record it had room for");
-            }
+            write(ch, ended ? ConnectionChannel.END : ConnectionChannel.PART, n);
             wrote = true;
         }
-        if (!ch.peerFinished && !ch.inboundBlocked && engine.isPeerFinished(handle)
-            && ch.inbound.write(ConnectionChannel.EOF, scratchBuffer, 0, 0)) {
-            ch.peerFinished = true;
-            wrote = true;
+        if (!ch.inboundBlocked) {  // everything the engine held is in the ring
+            if (!ch.eofWritten && engine.isPeerFinished(handle) && roomFor(ch, 0)) {
+                write(ch, ConnectionChannel.EOF, 0);
+                ch.eofWritten = true;
+                wrote = true;
+            }
+            if (!ch.endedWritten && ch.closeReason != null && roomFor(ch, 0)) {
+                write(ch, ConnectionChannel.ENDED, 0);
+                ch.endedWritten = true;
+                wrote = true;
+            }
         }
         if (wrote) {
             ch.wakeReader();
         }
     }
 
+    /**
+     * True when the inbound ring has room for a record of {@code length} bytes even if it must pad to its end
+     * first. When it has not, the worker raises {@code inboundBlocked} for the reader and looks once more: the
+     * reader may have made room between the first look and the flag, and then neither would wake the other.
+     */
+    private boolean roomFor(ConnectionChannel ch, int length) {
+        int needed = 2 * ConnectionChannel.recordBytes(length);
+        if (ConnectionChannel.freeBytes(ch.inbound) >= needed) {
+            return true;
+        }
+        ch.inboundBlocked = true;
+        at(Point.INBOUND_BLOCKED_FLAG_SET);
+        if (ConnectionChannel.freeBytes(ch.inbound) < needed) {
+            return false;
+        }
+        ch.inboundBlocked = false;
+        return true;
+    }
+
+    private void write(ConnectionChannel ch, int type, int length) {
+        if (!ch.inbound.write(type, scratchBuffer, 0, length)) {
+            throw new IllegalStateException("inbound ring refused a record it had room for");
+        }
+        if (type != ConnectionChannel.PART) {
+            ch.completions++;  // only the worker writes it
+        }
+    }
+
     private void deliverQueued(ConnectionChannel ch) {
         ch.inboundQueued.set(false);
-        deliver(ch);
+        long lease = ch.lease();
+        if (lease != ConnectionChannel.NO_CONNECTION) {
+            deliver(ch, lease & ~(ConnectionChannel.RELEASED | ConnectionChannel.ABORTED));
+        }
     }
 
-    private static int freeBytes(ConnectionChannel ch) {
-        return ch.inbound.capacity() - (int) (ch.inbound.producerPosition() - ch.inbound.consumerPosition());
+    // ---------------------------------------------------------------------------------------------------------
+    // Outbound: ring to engine, and the application's finish, close and abort
+
+    /**
+     * The application changed something on {@code ch}: moves its outbound ring into the engine; then, once the ring
+     * is empty and no application thread is inside, carries out what it asked: finish, close or abort.
+     */
+    private void service(ConnectionChannel ch) {
+        ch.outboundQueued.set(false);
+        // Read what the application asked before the ring, so that the ring holds everything sent before it asked.
+        long lease = ch.lease();
+        if (lease == ConnectionChannel.NO_CONNECTION || ch.letGo) {
+            return;
+        }
+        long handle = lease & ~(ConnectionChannel.RELEASED | ConnectionChannel.ABORTED);
+        boolean aborted = (lease & ConnectionChannel.ABORTED) != 0;
+        boolean released = aborted || (lease & ConnectionChannel.RELEASED) != 0;
+        boolean finish = ch.outputEnd == ConnectionChannel.FINISH;
+        boolean appInside = ch.appInside();
+        if (engine.state(handle) == ConnectionState.FREE) {
+            return;
+        }
+        if (aborted) {
+            if (!appInside) {
+                letGo(ch, handle, true);
+            }
+            return;
+        }
+        boolean blocked = moveOutbound(ch, handle);
+        markBlocked(ch, blocked);
+        if (blocked || ch.outbound.size() > 0) {
+            return;
+        }
+        if (released) {
+            if (!appInside) {
+                letGo(ch, handle, false);
+            }
+        } else if (finish && !ch.finishSent) {
+            ch.finishSent = true;
+            if (engine.state(handle) != ConnectionState.CLOSED) {
+                engine.finish(now, handle);
+            }
+        }
     }
 
-    /** Moves {@code ch}'s outbound ring into the engine; a connection the engine has no room for is retried. */
-    private void drainOutbound(ConnectionChannel ch) {
-        boolean blocked = moveOutbound(ch);
+    /** The application is done with the connection and no thread of it is inside: the engine may end it. */
+    private void letGo(ConnectionChannel ch, long handle, boolean abort) {
+        ch.letGo = true;
+        markBlocked(ch, false);
+        if (abort) {
+            engine.abort(now, handle);
+        } else {
+            engine.close(now, handle);
+        }
+        if (engine.state(handle) != ConnectionState.FREE) {
+            deliver(ch, handle);  // drops what is waiting, so the peer can finish
+        }
+    }
+
+    private void markBlocked(ConnectionChannel ch, boolean blocked) {
         if (blocked && !blockedOnRoom[ch.slot]) {
             blockedOnRoom[ch.slot] = true;
             blockedSlots[blockedCount++] = ch.slot;
@@ -533,9 +707,8 @@ public final class EndpointWorker implements AutoCloseable {
     }
 
     /** Returns true when the engine had no room for the next record, which stays in the ring. */
-    private boolean moveOutbound(ConnectionChannel ch) {
-        ch.outboundQueued.set(false);
-        outboundHandler.start(ch);
+    private boolean moveOutbound(ConnectionChannel ch, long handle) {
+        outboundHandler.start(ch, handle);
         int records = 0;
         // One read stops at the end of the ring's buffer; records that wrapped to its start need another.
         while (!outboundHandler.blocked && ch.outbound.size() > 0) {
@@ -560,15 +733,16 @@ public final class EndpointWorker implements AutoCloseable {
             if (!blockedOnRoom[slot]) {
                 continue;
             }
-            ConnectionChannel ch = channel(slot);
-            if (engine.state(ch.handle) == ConnectionState.FREE) {
+            ConnectionChannel ch = channels[slot];
+            long handle = ch.lease() & ~(ConnectionChannel.RELEASED | ConnectionChannel.ABORTED);
+            if (engine.state(handle) == ConnectionState.FREE) {
                 blockedOnRoom[slot] = false;
                 continue;
             }
-            if (engine.sendRoom(ch.handle) > 0) {
+            if (engine.sendRoom(handle) > 0) {
                 work++;
-                if (!moveOutbound(ch)) {
-                    blockedOnRoom[slot] = false;
+                service(ch);
+                if (!blockedOnRoom[slot]) {
                     continue;
                 }
             }
@@ -584,35 +758,22 @@ public final class EndpointWorker implements AutoCloseable {
         private long handle;
         boolean blocked;
 
-        void start(ConnectionChannel channel) {
+        void start(ConnectionChannel channel, long connection) {
             this.ch = channel;
-            this.handle = channel.handle;
+            this.handle = connection;
             this.blocked = false;
         }
 
         @Override
-        public Action onMessage(int type, org.agrona.MutableDirectBuffer buffer, int index, int length) {
-            ConnectionState state = engine.state(handle);
-            if (state == ConnectionState.FREE || ch.handle != handle) {
-                return Action.CONTINUE;  // the connection is gone: what was written for it is dropped
+        public Action onMessage(int type, MutableDirectBuffer buffer, int index, int length) {
+            if (ch.finishSent || engine.state(handle) != ConnectionState.ESTABLISHED) {
+                // The connection ended, or the endpoint is closing: the application sees why on its next send.
+                return Action.CONTINUE;
             }
-            if (state == ConnectionState.CLOSED) {
-                if (type == ConnectionChannel.CLOSE) {
-                    engine.close(now, handle);  // the application lets go of a connection that ended: free the slot
-                }
-                return Action.CONTINUE;  // data written after the end goes nowhere
-            }
-            switch (type) {
-                case ConnectionChannel.PART, ConnectionChannel.END -> {
-                    buffer.getBytes(index, scratch, 0, length);
-                    if (!engine.sendPart(now, handle, scratch, 0, length, type == ConnectionChannel.END)) {
-                        blocked = true;
-                        return Action.ABORT;
-                    }
-                }
-                case ConnectionChannel.FIN -> engine.finish(now, handle);
-                case ConnectionChannel.CLOSE -> engine.close(now, handle);
-                default -> { }
+            buffer.getBytes(index, scratch, 0, length);
+            if (!engine.sendPart(now, handle, scratch, 0, length, type == ConnectionChannel.END)) {
+                blocked = true;
+                return Action.ABORT;
             }
             return Action.CONTINUE;
         }
@@ -621,37 +782,115 @@ public final class EndpointWorker implements AutoCloseable {
     private ConnectionChannel channel(int slot) {
         ConnectionChannel ch = channels[slot];
         if (ch == null) {
-            ch = new ConnectionChannel(slot, ringBytes);
+            ch = new ConnectionChannel(this, slot, ringBytes);
             channels[slot] = ch;
         }
         return ch;
     }
 
-    private void runCommand(Command command) {
-        command.run(this);
+    // ---------------------------------------------------------------------------------------------------------
+    // Closing the endpoint
+
+    private void startDrain(long drainNanos) {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        drainDeadline = drainNanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + drainNanos;
+        for (ConnectionChannel ch : channels) {
+            if (ch == null || ch.letGo) {
+                continue;
+            }
+            long handle = ch.lease() & ~(ConnectionChannel.RELEASED | ConnectionChannel.ABORTED);
+            ConnectionState state = engine.state(handle);
+            if (state == ConnectionState.ESTABLISHED) {
+                moveOutbound(ch, handle);
+                if (!ch.finishSent) {
+                    ch.finishSent = true;
+                    engine.finish(now, handle);
+                }
+            }
+        }
     }
 
-    private void shutDown() {
-        engine.closeEndpoint();
-        processEvents();
+    /** Every connection's peer has everything (its FIN acknowledged), or the drain time is up (then abort them). */
+    private boolean drainDone() {
+        boolean timeUp = now >= drainDeadline;
+        boolean done = true;
         for (ConnectionChannel ch : channels) {
             if (ch == null) {
                 continue;
             }
-            if (ch.closeReason == null && ch.handle >= 0) {
-                ch.closed(io.github.udptunnel.engine.CloseReason.ENDPOINT_CLOSED, "the endpoint was closed");
+            long handle = ch.lease() & ~(ConnectionChannel.RELEASED | ConnectionChannel.ABORTED);
+            ConnectionState state = engine.state(handle);
+            if (state == ConnectionState.ESTABLISHED || state == ConnectionState.HELLO_SENT
+                || state == ConnectionState.INIT_SENT) {
+                if (state == ConnectionState.ESTABLISHED && engine.isFinishAcknowledged(handle)) {
+                    continue;
+                }
+                if (timeUp) {
+                    engine.abort(now, handle);
+                } else {
+                    done = false;
+                }
             }
-            ch.wakeAll();
         }
-        for (CompletableFuture<?> f : pendingConnects) {
-            if (f != null) {
-                f.completeExceptionally(new WorkerStoppedException(failure));
+        if (timeUp) {
+            try {
+                transmit();  // the ABORTs go out before the socket closes
+            } catch (IOException e) {
+                // the peers will time out instead
             }
         }
-        acceptable.release(Integer.MAX_VALUE / 2);
+        return done;
+    }
+
+    private void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+        shutDown();
+    }
+
+    private void shutDown() {
+        if (stopped) {
+            return;
+        }
+        open = false;
         try {
-            channel.close();
-            selector.close();
+            engine.closeEndpoint();
+            while (engine.pollEvent(event)) {
+                // the CLOSED events of closeEndpoint: every channel is closed below
+            }
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        stopped = true;
+        for (ConnectionChannel ch : channels) {
+            if (ch != null && ch.lease() != ConnectionChannel.NO_CONNECTION && ch.closeReason == null) {
+                ch.closed(CloseReason.ENDPOINT_CLOSED, "the endpoint was closed");
+            }
+        }
+        WorkerStoppedException stoppedException = stoppedException();
+        for (int i = 0; i < pendingConnects.length; i++) {
+            if (pendingConnects[i] != null) {
+                pendingConnects[i].completeExceptionally(stoppedException);
+                pendingConnects[i] = null;
+            }
+        }
+        synchronized (commandLock) {
+            acceptingCommands = false;
+            Command c;
+            while ((c = commands.poll()) != null) {
+                c.fail(stoppedException);
+            }
+            commandsWaiting = false;
+        }
+        wakeAllWaiters();
+        try {
+            transport.close();
         } catch (IOException e) {
             if (failure == null) {
                 failure = e;
@@ -659,8 +898,35 @@ public final class EndpointWorker implements AutoCloseable {
         }
     }
 
-    /** A task for the worker thread. */
-    abstract static class Command {
-        abstract void run(EndpointWorker worker);
+    private void wakeAllWaiters() {
+        if (acceptable.availablePermits() < WAKE_ALL_PERMITS) {
+            acceptable.release(WAKE_ALL_PERMITS);  // every thread in accept() wakes, finds nothing, and sees why
+        }
+        Thread waiter = acceptWaiter;
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        }
+        for (ConnectionChannel ch : channels) {
+            if (ch != null) {
+                ch.wakeAll();
+            }
+        }
+    }
+
+    /** Work for the worker thread, from an application thread. */
+    private abstract static class Command {
+        abstract void run();
+
+        abstract void fail(Throwable cause);
+    }
+
+    @FunctionalInterface
+    private interface Task<T> {
+        T run() throws Exception;
+    }
+
+    /** For tests: a function of the worker's engine, run on the worker (there are no others). */
+    <T> T inspect(Function<Endpoint, T> f) {
+        return f.apply(engine);
     }
 }

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.github.udptunnel.crypto.KeystreamRandom;
-import io.github.udptunnel.trust.InMemoryKnownHosts;
 import io.github.udptunnel.wire.DataPacket;
 import io.github.udptunnel.wire.Message;
 
@@ -27,7 +26,7 @@ class EngineConfigTest {
 
     /** A client configuration that builds. */
     private static EngineConfig.Builder client() {
-        return EngineConfig.builder().knownHosts(new InMemoryKnownHosts()).random(KeystreamRandom.seeded(7));
+        return EngineConfig.builder().random(KeystreamRandom.seeded(7));
     }
 
     private static EngineConfig.Builder server() {
@@ -102,17 +101,7 @@ class EngineConfigTest {
     }
 
     @Test
-    void aClientWithNowhereToPinServerKeysIsRefused() {
-        assertThatThrownBy(() -> EngineConfig.builder().build())
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageStartingWith("knownHosts");
-        assertThatThrownBy(() -> EngineConfig.builder().random(KeystreamRandom.seeded(1)).maxConnections(3).build())
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageStartingWith("knownHosts");
-    }
-
-    @Test
-    void aServerNeedsNoKnownHosts() {
+    void anEndpointWithAServerKeyIsAServerAndOneWithoutIsAClient() {
         EngineConfig config = server().build();
         assertThat(config.isServer()).isTrue();
         assertThat(client().build().isServer()).isFalse();
@@ -121,9 +110,6 @@ class EngineConfigTest {
     @Test
     void missingObjectsAreRefusedNamingTheSetting() {
         // Null objects fail as Objects.requireNonNull does; the message still names the setting.
-        assertThatThrownBy(() -> EngineConfig.builder().knownHosts(null))
-            .isInstanceOfAny(NullPointerException.class, IllegalArgumentException.class)
-            .hasMessageContaining("knownHosts");
         assertThatThrownBy(() -> EngineConfig.builder().serverKey(null))
             .isInstanceOfAny(NullPointerException.class, IllegalArgumentException.class)
             .hasMessageContaining("serverKey");

@@ -41,7 +41,7 @@ public final class TunnelFixture {
         this.server = new Endpoint(serverConfig.apply(EngineConfig.builder()
             .serverKey(serverKey).random(KeystreamRandom.seeded(seed * 31 + 1))).build());
         this.client = new Endpoint(clientConfig.apply(EngineConfig.builder()
-            .knownHosts(knownHosts).random(KeystreamRandom.seeded(seed * 31 + 2))).build());
+            .random(KeystreamRandom.seeded(seed * 31 + 2))).build());
         sim.addHost(SERVER, server);
         sim.addHost(CLIENT, client);
     }
@@ -56,11 +56,18 @@ public final class TunnelFixture {
         return d.toNanos();
     }
 
-    /** Connects and runs until the handshake ends either way; returns the client's handle. */
+    /**
+     * Connects as the I/O shell does: the key pinned for {@link #HOST} goes to the engine, and a key seen for the
+     * first time is pinned once the handshake is done. Runs until the handshake ends either way; returns the
+     * client's handle.
+     */
     public long connect(Duration timeout) {
-        long handle = client.connect(sim.now(), SERVER, HOST);
+        long handle = client.connect(sim.now(), SERVER, HOST, knownHosts.lookup(HOST), Long.MAX_VALUE);
         sim.runUntil(() -> client.state(handle) != ConnectionState.HELLO_SENT
             && client.state(handle) != ConnectionState.INIT_SENT, timeout.toNanos());
+        if (client.state(handle) == ConnectionState.ESTABLISHED) {
+            knownHosts.pinIfAbsent(HOST, client.serverKey(handle));
+        }
         return handle;
     }
 

@@ -1,0 +1,89 @@
+package io.github.udptunnel.io;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.function.Consumer;
+
+/** A non-blocking DatagramChannel with a Selector to sleep on: the transport of a real endpoint. */
+public final class UdpTransport implements DatagramTransport {
+
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
+    private final Selector selector;
+    /** Replaced by {@link #rebind}, on the worker thread only. */
+    private DatagramChannel channel;
+    private final Consumer<SelectionKey> ignoreKey = key -> { };
+
+    public UdpTransport(InetSocketAddress bind) throws IOException {
+        this.selector = Selector.open();
+        try {
+            this.channel = open(bind);
+        } catch (IOException e) {
+            selector.close();
+            throw e;
+        }
+    }
+
+    private DatagramChannel open(InetSocketAddress bind) throws IOException {
+        DatagramChannel fresh = DatagramChannel.open();
+        try {
+            fresh.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            fresh.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            fresh.bind(bind);
+            fresh.configureBlocking(false);
+            fresh.register(selector, SelectionKey.OP_READ);
+            return fresh;
+        } catch (IOException e) {
+            fresh.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public InetSocketAddress receive(ByteBuffer into) throws IOException {
+        return (InetSocketAddress) channel.receive(into);
+    }
+
+    @Override
+    public boolean send(ByteBuffer datagram, InetSocketAddress to) throws IOException {
+        return channel.send(datagram, to) > 0;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    @Override
+    public InetSocketAddress rebind(InetSocketAddress bind) throws IOException {
+        DatagramChannel fresh = open(bind);
+        channel.close();
+        channel = fresh;
+        return localAddress();
+    }
+
+    @Override
+    public void await(long timeoutNanos) throws IOException {
+        long millis = timeoutNanos == Long.MAX_VALUE ? 0 : Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
+        selector.select(ignoreKey, millis);
+    }
+
+    @Override
+    public void wakeUp() {
+        selector.wakeup();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            channel.close();
+        } finally {
+            selector.close();
+        }
+    }
+}
