@@ -361,6 +361,59 @@ class ProtocolScenariosTest {
         assertThat(f.server.available(s)).isZero();
     }
 
+    /** A hand-made client that has done HELLO, COOKIE and an INIT with a PING and no data; the server's handle. */
+    private static long handMadeConnection(TunnelFixture f, HandMadeClient hand) {
+        hand.hello();
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(hand.openCookie()).isTrue();
+        hand.send(hand.init(false));
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        long s = f.server.accept();
+        assertThat(s).as(f.toString()).isNotNegative();
+        return s;
+    }
+
+    /**
+     * A FIN may carry the stream's last message (issue 9): it is acknowledged, the connection closes cleanly, and
+     * the message reaches the application before the end of the stream does, read as a stream (as the I/O shell
+     * reads, with readPart) or as messages (asking first whether the peer has finished).
+     */
+    @ParameterizedTest(name = "read as a stream: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aFinCarryingDataDeliversItBeforeTheEndOfTheStream(boolean asStream) {
+        TunnelFixture f = new TunnelFixture(15, PATH);
+        HandMadeClient hand = new HandMadeClient(f, new InetSocketAddress("10.0.0.9", 5555));
+        long s = handMadeConnection(f, hand);
+        byte[] last = "fin data".getBytes();
+        hand.send(hand.data(io.github.udptunnel.wire.Message.FLAG_RELIABLE
+            | io.github.udptunnel.wire.Message.FLAG_MESSAGE_END | io.github.udptunnel.wire.Message.FLAG_FIN, 0, 0, last));
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        f.server.finish(f.sim.now(), s);
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(hand.authenticFromServer()).as("the FIN and its data are acknowledged")
+            .anyMatch(m -> m.ack() == 1);
+        assertThat(hand.authenticFromServer()).as("the server's FIN")
+            .anyMatch(m -> m.hasFlag(io.github.udptunnel.wire.Message.FLAG_FIN) && m.sequence() == 0);
+        hand.send(hand.data(0, 0, 1, new byte[0]));  // acknowledges the server's FIN
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(f.server.state(s)).as(f.toString()).isEqualTo(ConnectionState.CLOSED);
+        assertThat(f.server.closeReason(s)).isEqualTo(CloseReason.CLOSED);
+
+        byte[] in = new byte[64];
+        if (asStream) {
+            int n = f.server.readPart(f.sim.now(), s, in, 0, in.length);
+            assertThat(new String(in, 0, n)).isEqualTo("fin data");
+            assertThat(f.server.endedMessage(s)).isTrue();
+            assertThat(f.server.readPart(f.sim.now(), s, in, 0, in.length)).isZero();
+        } else {
+            assertThat(f.server.isPeerFinished(s)).as("not while a message waits").isFalse();
+            assertThat(f.server.receive(f.sim.now(), s, in, 0)).isEqualTo(last.length);
+            assertThat(new String(in, 0, last.length)).isEqualTo("fin data");
+        }
+        assertThat(f.server.isPeerFinished(s)).isTrue();
+        assertThat(f.server.receive(f.sim.now(), s, in, 0)).isEqualTo(-1);
+    }
+
     static List<byte[]> capture(TunnelFixture f, InetSocketAddress from, PacketType type) {
         List<byte[]> seen = new ArrayList<>();
         f.sim.addTap((now, src, to, bytes) -> {
