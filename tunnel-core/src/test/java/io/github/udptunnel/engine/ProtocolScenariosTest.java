@@ -414,6 +414,21 @@ class ProtocolScenariosTest {
         assertThat(f.server.receive(f.sim.now(), s, in, 0)).isEqualTo(-1);
     }
 
+    /** The server answers an INIT with neither data nor PING (issue 9): the client learns the handshake ended. */
+    @Test
+    void anInitWithoutDataOrPingIsAnswered() {
+        TunnelFixture f = new TunnelFixture(16, PATH);
+        HandMadeClient hand = new HandMadeClient(f, new InetSocketAddress("10.0.0.9", 5555));
+        hand.hello();
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(hand.openCookie()).isTrue();
+        hand.send(hand.init(false, 0, 0, new byte[0]));
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(f.server.openConnections()).isEqualTo(1);
+        assertThat(hand.authenticFromServer()).as(f.toString()).isNotEmpty()
+            .allMatch(m -> !m.hasFlag(io.github.udptunnel.wire.Message.FLAG_ABORT) && m.ack() == 0);
+    }
+
     static List<byte[]> capture(TunnelFixture f, InetSocketAddress from, PacketType type) {
         List<byte[]> seen = new ArrayList<>();
         f.sim.addTap((now, src, to, bytes) -> {
