@@ -937,7 +937,7 @@ public final class Endpoint implements DatagramEngine {
         c.rtt.reset();
         CongestionControl cc = config.renoForComparison ? new Reno(config.bufferSegments)
             : new Vegas(config.bufferSegments);
-        c.sender.reset(cc, config.sendBufferBytes, config.receiveWindowBytes);
+        c.sender.reset(cc, config.sendBufferBytes);
         c.receiver.reset(config.receiveWindowBytes, config.maxMessageBytes);
         index.add(slot);
         c.indexed = true;

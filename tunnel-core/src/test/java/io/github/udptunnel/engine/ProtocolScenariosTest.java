@@ -429,6 +429,33 @@ class ProtocolScenariosTest {
             .allMatch(m -> !m.hasFlag(io.github.udptunnel.wire.Message.FLAG_ABORT) && m.ack() == 0);
     }
 
+    /** Before the server's first message the client assumes a window of 4096 bytes (PROTOCOL.md, section 6). */
+    @Test
+    void beforeThePeersFirstMessageASenderAssumesTheInitialWindow() {
+        TunnelFixture f = new TunnelFixture(17, PATH);
+        List<byte[]> inits = capture(f, TunnelFixture.CLIENT, PacketType.INIT);
+        long c = f.client.connect(f.sim.now(), TunnelFixture.SERVER, TunnelFixture.HOST);
+        byte[] message = new byte[1000];
+        for (int i = 0; i < 8; i++) {
+            assertThat(f.client.send(f.sim.now(), c, message, 0, message.length)).isTrue();
+        }
+        f.sim.runUntil(() -> f.client.state(c) == ConnectionState.ESTABLISHED, Duration.ofSeconds(5).toNanos());
+        long initData = inits.stream().mapToLong(p -> p.length - io.github.udptunnel.wire.InitPacket.BOX_OFFSET - 16
+            - io.github.udptunnel.wire.Message.MIN_SIZE).sum();
+        assertThat(initData).as(f.toString()).isBetween(1000L, (long) Sender.INITIAL_PEER_WINDOW);
+
+        long s = f.acceptOne(Duration.ofSeconds(1));
+        byte[] in = new byte[message.length];
+        int[] got = {0};
+        f.sim.runUntil(() -> {
+            while (f.server.receive(f.sim.now(), s, in, 0) >= 0) {
+                got[0]++;
+            }
+            return got[0] == 8;
+        }, Duration.ofSeconds(5).toNanos());
+        assertThat(got[0]).as(f.toString()).isEqualTo(8);
+    }
+
     static List<byte[]> capture(TunnelFixture f, InetSocketAddress from, PacketType type) {
         List<byte[]> seen = new ArrayList<>();
         f.sim.addTap((now, src, to, bytes) -> {
