@@ -211,7 +211,8 @@ public final class Endpoint implements DatagramEngine {
             if (!crypto.openInit(initView, c.box)) {
                 return DropReason.BOX_INVALID;
             }
-            return onMessage(c, now, from, counter, buf, initView.boxIndex() + 16, initView.boxLength() - 16);
+            return answerInit(c, now,
+                onMessage(c, now, from, counter, buf, initView.boxIndex() + 16, initView.boxLength() - 16));
         }
         handshakePacketsInBatch++;
         DropReason refused = serverHandshake.checkInit(now, from, initView, connectionKey);
@@ -236,7 +237,20 @@ public final class Endpoint implements DatagramEngine {
         acceptQueue.add(c.slot);
         events.add(EventType.ACCEPTED, c.handle(), null);
         stats.increment(Counter.HANDSHAKES_COMPLETED);
-        return onMessage(c, now, from, initView.counter(), buf, messageAt, messageLength);
+        return answerInit(c, now, onMessage(c, now, from, initView.counter(), buf, messageAt, messageLength));
+    }
+
+    /**
+     * Every INIT the server accepts is answered at once, with data or PING or without: the client sends INITs until
+     * a DATA comes back, so an INIT left unanswered would leave it timing out on a connection the server holds.
+     */
+    private DropReason answerInit(Connection c, long now, DropReason handled) {
+        if (handled != DropReason.MESSAGE_MALFORMED && handled != DropReason.REPLAYED
+            && c.state == ConnectionState.ESTABLISHED && !c.abortPending) {
+            c.receiver.ackNow = true;
+            schedule(c, now);
+        }
+        return handled;
     }
 
     private DropReason onData(long now, InetSocketAddress from, ByteBuffer buf, int offset, int length) {
@@ -926,7 +940,7 @@ public final class Endpoint implements DatagramEngine {
         c.rtt.reset();
         CongestionControl cc = config.renoForComparison ? new Reno(config.bufferSegments)
             : new Vegas(config.bufferSegments);
-        c.sender.reset(cc, config.sendBufferBytes, config.receiveWindowBytes);
+        c.sender.reset(cc, config.sendBufferBytes);
         c.receiver.reset(config.receiveWindowBytes, config.maxMessageBytes);
         index.add(slot);
         c.indexed = true;

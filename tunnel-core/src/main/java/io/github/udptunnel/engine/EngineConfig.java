@@ -134,7 +134,8 @@ public final class EngineConfig {
         }
 
         public Builder receiveWindowBytes(int n) {
-            this.receiveWindowBytes = atLeast("receiveWindowBytes", n, 4096);
+            // The window the peer assumes before it hears from us (PROTOCOL.md, section 6) must be there.
+            this.receiveWindowBytes = atLeast("receiveWindowBytes", n, Sender.INITIAL_PEER_WINDOW);
             return this;
         }
 

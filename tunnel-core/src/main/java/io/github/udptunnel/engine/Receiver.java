@@ -94,16 +94,11 @@ final class Receiver {
         pool.time[id] = now;
         buffer.get(m.dataIndex(), pool.data[id], 0, len);
         if (inOrder) {
-            readable.append(id);
-            expected++;
-            if (!accountInOrder(id)) {
+            if (!takeInOrder(id)) {
                 return Verdict.MESSAGE_TOO_LARGE;
             }
             while (!outOfOrder.isEmpty() && pool.sequence[outOfOrder.head] == expected) {
-                int next = outOfOrder.removeHead();
-                readable.append(next);
-                expected++;
-                if (!accountInOrder(next)) {
+                if (!takeInOrder(outOfOrder.removeHead())) {
                     return Verdict.MESSAGE_TOO_LARGE;
                 }
             }
@@ -127,11 +122,24 @@ final class Receiver {
         return Verdict.ACCEPTED;
     }
 
-    private boolean accountInOrder(int id) {
+    /**
+     * The segment with the next expected sequence number: it becomes readable. A FIN ends the stream after its own
+     * data, which is read like any other (the FIN flag is dropped from the segment, so readers never stop at it);
+     * a FIN with neither data nor MESSAGE_END leaves nothing to read.
+     */
+    private boolean takeInOrder(int id) {
+        expected++;
         int flags = pool.flags[id];
         if ((flags & Message.FLAG_FIN) != 0) {
             finReceived = true;
+            flags &= ~Message.FLAG_FIN;
+            pool.flags[id] = flags;
+            if (pool.length[id] == 0 && (flags & Message.FLAG_MESSAGE_END) == 0) {
+                pool.release(id);
+                return true;
+            }
         }
+        readable.append(id);
         partialMessageBytes += pool.length[id];
         if (partialMessageBytes > maxMessageBytes) {
             return false;
@@ -189,7 +197,7 @@ final class Receiver {
     int readBytes(byte[] dst, int off, int len, boolean stopAtMessageEnd) {
         int copied = 0;
         endedMessage = false;
-        while (!readable.isEmpty() && (pool.flags[readable.head] & Message.FLAG_FIN) == 0) {
+        while (!readable.isEmpty()) {
             int id = readable.head;
             int n = Math.min(len - copied, pool.length[id] - headOffset);
             System.arraycopy(pool.data[id], headOffset, dst, off + copied, n);
@@ -220,11 +228,8 @@ final class Receiver {
         return endedMessage;
     }
 
-    /** Drops a FIN segment at the head of what is readable: the end of the stream carries no data. */
+    /** The peer's FIN has arrived and everything before it, the FIN's own data included, has been read. */
     boolean atEndOfStream() {
-        while (!readable.isEmpty() && (pool.flags[readable.head] & Message.FLAG_FIN) != 0) {
-            pool.release(readable.removeHead());
-        }
         return finReceived && readable.isEmpty();
     }
 

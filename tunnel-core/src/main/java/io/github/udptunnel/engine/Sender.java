@@ -14,6 +14,11 @@ import io.github.udptunnel.wire.Message;
 final class Sender {
 
     static final int DUPLICATE_THRESHOLD = 3;
+    /**
+     * The peer's window a sender assumes before the peer's first message (docs/PROTOCOL.md, section 6): every
+     * receiver's window starts at least this large. Only a client, sending INITs, is ever in that position.
+     */
+    static final int INITIAL_PEER_WINDOW = 4096;
 
     private final SegmentPool pool;
     final SegmentList unsent;
@@ -49,7 +54,7 @@ final class Sender {
         this.rtt = rtt;
     }
 
-    void reset(CongestionControl congestion, int bufferLimit, long initialPeerWindow) {
+    void reset(CongestionControl congestion, int bufferLimit) {
         unsent.releaseAll();
         inFlight.releaseAll();
         this.congestion = congestion;
@@ -57,7 +62,7 @@ final class Sender {
         nextSequence = 0;
         sentUpTo = 0;
         peerCumulative = 0;
-        peerWindow = initialPeerWindow;
+        peerWindow = INITIAL_PEER_WINDOW;
         pipe = 0;
         unsackedBytes = 0;
         lostWaiting = 0;

@@ -2,12 +2,15 @@ package io.github.udptunnel.engine;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import io.github.udptunnel.crypto.KeyPair;
 import io.github.udptunnel.crypto.SecretBox;
 import io.github.udptunnel.wire.Cookie;
 import io.github.udptunnel.wire.CookiePacket;
+import io.github.udptunnel.wire.DataPacket;
 import io.github.udptunnel.wire.HelloPacket;
 import io.github.udptunnel.wire.InitPacket;
 import io.github.udptunnel.wire.Message;
@@ -29,6 +32,8 @@ final class HandMadeClient {
     private final byte[] cookie = new byte[Cookie.SIZE];
     private final SecretBox connection = new SecretBox();
     private long counter;
+    /** Every DATA the server sent here, as it left the server. */
+    final List<byte[]> fromServer = new ArrayList<>();
 
     HandMadeClient(TunnelFixture f, InetSocketAddress address) {
         this.f = f;
@@ -37,6 +42,9 @@ final class HandMadeClient {
         f.sim.addTap((now, from, to, bytes) -> {
             if (to.equals(address) && bytes[3] == 2) {
                 lastCookiePacket = bytes;
+            }
+            if (to.equals(address) && bytes[3] == 4) {
+                fromServer.add(bytes);
             }
         });
     }
@@ -64,15 +72,54 @@ final class HandMadeClient {
 
     /** An INIT with a PING, or with the cookie's box damaged when {@code forgeCookie}. */
     byte[] init(boolean forgeCookie) {
+        return init(forgeCookie, Message.FLAG_PING, 0, new byte[0]);
+    }
+
+    /** An INIT whose message has {@code flags}, {@code sequence} and {@code data}, ack 0 and window 2^20. */
+    byte[] init(boolean forgeCookie, int flags, long sequence, byte[] data) {
         byte[] c = cookie.clone();
         if (forgeCookie) {
             c[Cookie.BOX_OFFSET + 20] ^= 1;
         }
         ByteBuffer buf = ByteBuffer.allocate(Packet.MAX_DATAGRAM_SIZE);
-        int at = InitPacket.BOX_OFFSET + 16;
-        Message m = new Message().wrapForWrite(buf, at).flags(Message.FLAG_PING).sackCount(0).dataLength(0)
-            .window(1 << 20).sequence(0).ack(0).timestamp(1).echo(0).ackDelay(0);
-        int n = crypto.sealInit(buf, 0, key.publicKey().toBytes(), 0, c, counter++, connection, m.encodedLength());
+        int length = message(buf, InitPacket.BOX_OFFSET + 16, flags, sequence, 0, data);
+        int n = crypto.sealInit(buf, 0, key.publicKey().toBytes(), 0, c, counter++, connection, length);
         return Arrays.copyOf(buf.array(), n);
+    }
+
+    /** A DATA to the server, with the next client counter. */
+    byte[] data(int flags, long sequence, long ack, byte[] data) {
+        ByteBuffer buf = ByteBuffer.allocate(Packet.MAX_DATAGRAM_SIZE);
+        int length = message(buf, DataPacket.BOX_OFFSET + 16, flags, sequence, ack, data);
+        return Arrays.copyOf(buf.array(),
+            crypto.sealData(buf, 0, key.publicKey().toBytes(), 0, true, counter++, connection, length));
+    }
+
+    private static int message(ByteBuffer buf, int at, int flags, long sequence, long ack, byte[] data) {
+        Message m = new Message().wrapForWrite(buf, at).flags(flags).sackCount(0).dataLength(data.length)
+            .window(1 << 20).sequence(sequence).ack(ack).timestamp(1).echo(0).ackDelay(0);
+        buf.put(m.dataIndex(), data);
+        return m.encodedLength();
+    }
+
+    void send(byte[] packet) {
+        f.sim.inject(f.sim.now(), address, TunnelFixture.SERVER, packet);
+    }
+
+    /** The messages of the server's DATA packets to here that authenticate under the connection key, in order. */
+    List<Message> authenticFromServer() {
+        List<Message> messages = new ArrayList<>();
+        for (byte[] packet : fromServer) {
+            ByteBuffer buf = ByteBuffer.wrap(packet.clone());
+            DataPacket view = new DataPacket();
+            view.wrap(buf, 0, buf.limit());
+            if (crypto.openData(view, false, connection)) {
+                Message m = new Message();
+                if (m.wrap(buf, view.boxIndex() + 16, view.boxLength() - 16) == null) {
+                    messages.add(m);
+                }
+            }
+        }
+        return messages;
     }
 }

@@ -144,6 +144,30 @@ class ProtocolScenariosTest {
         assertThat(stats.get(Counter.CONNECTIONS_OPENED)).isEqualTo(1);
     }
 
+    /** An INIT replayed while its connection lingers after close is a replay on that connection: nothing reopens. */
+    @Test
+    void anInitReplayedDuringTheCloseLingerReopensNothing() {
+        TunnelFixture f = new TunnelFixture(18, PATH);
+        List<byte[]> inits = capture(f, TunnelFixture.CLIENT, PacketType.INIT);
+        long c = f.connect(Duration.ofSeconds(5));
+        long s = f.acceptOne(Duration.ofSeconds(1));
+        f.client.close(f.sim.now(), c);
+        f.server.close(f.sim.now(), s);
+        f.sim.runUntil(() -> f.server.openConnections() == 0, Duration.ofSeconds(5).toNanos());
+        assertThat(f.server.state(s)).as("lingering").isEqualTo(ConnectionState.CLOSED);
+
+        long sentBefore = f.server.stats().get(Counter.BYTES_SENT);
+        f.sim.inject(f.sim.now(), TunnelFixture.CLIENT, TunnelFixture.SERVER, inits.get(0));
+        f.sim.runFor(Duration.ofMillis(1).toNanos());
+        assertThat(f.server.state(s)).as("still lingering").isEqualTo(ConnectionState.CLOSED);
+        EngineStats stats = f.server.stats();
+        assertThat(stats.dropped(DropReason.REPLAYED)).as(f.toString()).isEqualTo(1);
+        assertThat(stats.dropped(DropReason.INIT_REPLAYED)).isZero();
+        assertThat(stats.get(Counter.BYTES_SENT)).as("nothing answered").isEqualTo(sentBefore);
+        assertThat(stats.get(Counter.CONNECTIONS_OPENED)).isEqualTo(1);
+        assertThat(f.server.accept()).isEqualTo(-1);
+    }
+
     /** 5. A forged cookie and one older than two minute keys are refused, and take no slot. */
     @Test
     void forgedAndExpiredCookiesTakeNoSlot() {
@@ -358,6 +382,101 @@ class ProtocolScenariosTest {
         assertThat(f.server.receive(f.sim.now(), s, buf, 0)).isEqualTo(6);
         assertThat(new String(buf, 0, 6)).isEqualTo("|whole");
         assertThat(f.server.available(s)).isZero();
+    }
+
+    /** A hand-made client that has done HELLO, COOKIE and an INIT with a PING and no data; the server's handle. */
+    private static long handMadeConnection(TunnelFixture f, HandMadeClient hand) {
+        hand.hello();
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(hand.openCookie()).isTrue();
+        hand.send(hand.init(false));
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        long s = f.server.accept();
+        assertThat(s).as(f.toString()).isNotNegative();
+        return s;
+    }
+
+    /**
+     * A FIN may carry the stream's last message (issue 9): it is acknowledged, the connection closes cleanly, and
+     * the message reaches the application before the end of the stream does, read as a stream (as the I/O shell
+     * reads, with readPart) or as messages (asking first whether the peer has finished).
+     */
+    @ParameterizedTest(name = "read as a stream: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aFinCarryingDataDeliversItBeforeTheEndOfTheStream(boolean asStream) {
+        TunnelFixture f = new TunnelFixture(15, PATH);
+        HandMadeClient hand = new HandMadeClient(f, new InetSocketAddress("10.0.0.9", 5555));
+        long s = handMadeConnection(f, hand);
+        byte[] last = "fin data".getBytes();
+        hand.send(hand.data(io.github.udptunnel.wire.Message.FLAG_RELIABLE
+            | io.github.udptunnel.wire.Message.FLAG_MESSAGE_END | io.github.udptunnel.wire.Message.FLAG_FIN, 0, 0, last));
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        f.server.finish(f.sim.now(), s);
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(hand.authenticFromServer()).as("the FIN and its data are acknowledged")
+            .anyMatch(m -> m.ack() == 1);
+        assertThat(hand.authenticFromServer()).as("the server's FIN")
+            .anyMatch(m -> m.hasFlag(io.github.udptunnel.wire.Message.FLAG_FIN) && m.sequence() == 0);
+        hand.send(hand.data(0, 0, 1, new byte[0]));  // acknowledges the server's FIN
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(f.server.state(s)).as(f.toString()).isEqualTo(ConnectionState.CLOSED);
+        assertThat(f.server.closeReason(s)).isEqualTo(CloseReason.CLOSED);
+
+        byte[] in = new byte[64];
+        if (asStream) {
+            int n = f.server.readPart(f.sim.now(), s, in, 0, in.length);
+            assertThat(new String(in, 0, n)).isEqualTo("fin data");
+            assertThat(f.server.endedMessage(s)).isTrue();
+            assertThat(f.server.readPart(f.sim.now(), s, in, 0, in.length)).isZero();
+        } else {
+            assertThat(f.server.isPeerFinished(s)).as("not while a message waits").isFalse();
+            assertThat(f.server.receive(f.sim.now(), s, in, 0)).isEqualTo(last.length);
+            assertThat(new String(in, 0, last.length)).isEqualTo("fin data");
+        }
+        assertThat(f.server.isPeerFinished(s)).isTrue();
+        assertThat(f.server.receive(f.sim.now(), s, in, 0)).isEqualTo(-1);
+    }
+
+    /** The server answers an INIT with neither data nor PING (issue 9): the client learns the handshake ended. */
+    @Test
+    void anInitWithoutDataOrPingIsAnswered() {
+        TunnelFixture f = new TunnelFixture(16, PATH);
+        HandMadeClient hand = new HandMadeClient(f, new InetSocketAddress("10.0.0.9", 5555));
+        hand.hello();
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(hand.openCookie()).isTrue();
+        hand.send(hand.init(false, 0, 0, new byte[0]));
+        f.sim.runFor(Duration.ofMillis(100).toNanos());
+        assertThat(f.server.openConnections()).isEqualTo(1);
+        assertThat(hand.authenticFromServer()).as(f.toString()).isNotEmpty()
+            .allMatch(m -> !m.hasFlag(io.github.udptunnel.wire.Message.FLAG_ABORT) && m.ack() == 0);
+    }
+
+    /** Before the server's first message the client assumes a window of 4096 bytes (PROTOCOL.md, section 6). */
+    @Test
+    void beforeThePeersFirstMessageASenderAssumesTheInitialWindow() {
+        TunnelFixture f = new TunnelFixture(17, PATH);
+        List<byte[]> inits = capture(f, TunnelFixture.CLIENT, PacketType.INIT);
+        long c = f.client.connect(f.sim.now(), TunnelFixture.SERVER, TunnelFixture.HOST);
+        byte[] message = new byte[1000];
+        for (int i = 0; i < 8; i++) {
+            assertThat(f.client.send(f.sim.now(), c, message, 0, message.length)).isTrue();
+        }
+        f.sim.runUntil(() -> f.client.state(c) == ConnectionState.ESTABLISHED, Duration.ofSeconds(5).toNanos());
+        long initData = inits.stream().mapToLong(p -> p.length - io.github.udptunnel.wire.InitPacket.BOX_OFFSET - 16
+            - io.github.udptunnel.wire.Message.MIN_SIZE).sum();
+        assertThat(initData).as(f.toString()).isBetween(1000L, (long) Sender.INITIAL_PEER_WINDOW);
+
+        long s = f.acceptOne(Duration.ofSeconds(1));
+        byte[] in = new byte[message.length];
+        int[] got = {0};
+        f.sim.runUntil(() -> {
+            while (f.server.receive(f.sim.now(), s, in, 0) >= 0) {
+                got[0]++;
+            }
+            return got[0] == 8;
+        }, Duration.ofSeconds(5).toNanos());
+        assertThat(got[0]).as(f.toString()).isEqualTo(8);
     }
 
     static List<byte[]> capture(TunnelFixture f, InetSocketAddress from, PacketType type) {
