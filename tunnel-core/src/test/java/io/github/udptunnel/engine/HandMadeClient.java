@@ -8,6 +8,7 @@ import io.github.udptunnel.crypto.KeyPair;
 import io.github.udptunnel.crypto.SecretBox;
 import io.github.udptunnel.wire.Cookie;
 import io.github.udptunnel.wire.CookiePacket;
+import io.github.udptunnel.wire.DataPacket;
 import io.github.udptunnel.wire.HelloPacket;
 import io.github.udptunnel.wire.InitPacket;
 import io.github.udptunnel.wire.Message;
@@ -74,5 +75,25 @@ final class HandMadeClient {
             .window(1 << 20).sequence(0).ack(0).timestamp(1).echo(0).ackDelay(0);
         int n = crypto.sealInit(buf, 0, key.publicKey().toBytes(), 0, c, counter++, connection, m.encodedLength());
         return Arrays.copyOf(buf.array(), n);
+    }
+
+    /** A DATA packet with the next counter and no data: {@code flags}, {@code sequence} and {@code ack}. */
+    byte[] data(int flags, long sequence, long ack) {
+        ByteBuffer buf = ByteBuffer.allocate(Packet.MAX_DATAGRAM_SIZE);
+        Message m = new Message().wrapForWrite(buf, DataPacket.BOX_OFFSET + 16).flags(flags).sackCount(0)
+            .dataLength(0).window(1 << 20).sequence(sequence).ack(ack).timestamp(2).echo(0).ackDelay(0);
+        int n = crypto.sealData(buf, 0, key.publicKey().toBytes(), 0, true, counter++, connection, m.encodedLength());
+        return Arrays.copyOf(buf.array(), n);
+    }
+
+    /** Opens a DATA packet from the server in place; its message, or null when it does not authenticate. */
+    Message openFromServer(byte[] packet) {
+        ByteBuffer buf = ByteBuffer.wrap(packet);
+        DataPacket view = new DataPacket();
+        if (view.wrap(buf, 0, packet.length) != null || !crypto.openData(view, false, connection)) {
+            return null;
+        }
+        Message m = new Message();
+        return m.wrap(buf, view.boxIndex() + 16, view.boxLength() - 16) == null ? m : null;
     }
 }
