@@ -45,6 +45,11 @@ public final class SecretBox {
         System.arraycopy(newKey, off, key, 0, KEY_SIZE);
     }
 
+    /** Copies the key to {@code out[off..off+32)}, for a caller that keeps it more compactly than a whole box. */
+    public void copyKey(byte[] out, int off) {
+        System.arraycopy(key, 0, out, off, KEY_SIZE);
+    }
+
     /**
      * Seals {@code len} bytes of {@code in}: writes the tag to {@code out[outOff..outOff+16)} and the ciphertext
      * after it, {@code len + 16} bytes in all.

@@ -46,7 +46,6 @@ final class Connection {
     long handshakeInterval;
     long lastReceived;
     long lastSent;
-    long lingerDeadline = Long.MAX_VALUE;
     long probeDeadline = Long.MAX_VALUE;
     boolean pingDue;
     boolean abortPending;

@@ -33,7 +33,11 @@ public enum Counter {
     MESSAGES_DELIVERED("messages-delivered"),
     MINUTE_KEY_ROTATIONS("minute-key-rotations"),
     /** Times the server went under load because its input was backlogged with handshakes among it. */
-    LOAD_DETECTED("load-detected");
+    LOAD_DETECTED("load-detected"),
+    /** Acks of a retransmitted FIN sent for a closed connection, from what its close linger keeps. */
+    LINGER_ACKS("linger-acks"),
+    /** Closed connections forgotten before their linger ended because the linger table was full. */
+    LINGERS_EVICTED("lingers-evicted");
 
     private final String metricName;
 

@@ -41,6 +41,8 @@ public final class Endpoint implements DatagramEngine {
     private final byte[] keys;
     private final ConnectionIndex index;
     private final DeadlineHeap deadlines;
+    /** What the close linger of closed connections needs, so that their slots are free at once. */
+    private final Tombstones tombstones;
     private final IntQueue freeSlots;
     private final IntQueue ready;
     private final IntQueue acceptQueue;
@@ -81,8 +83,12 @@ public final class Endpoint implements DatagramEngine {
             connections[i] = new Connection(i, pool, config);
             freeSlots.add(i);
         }
-        this.index = new ConnectionIndex(capacity, random.nextLong(), keys);
+        long salt = random.nextLong();
+        this.index = new ConnectionIndex(capacity, salt, keys);
         this.deadlines = new DeadlineHeap(capacity);
+        // A second salt from the first, so that the seeded random stream stays what it was.
+        this.tombstones = new Tombstones(config.closeLingerCapacity, Long.rotateLeft(salt, 29) * 0x9E3779B97F4A7C15L,
+            stats, crypto, reader, writer);
         this.ready = new IntQueue(capacity);
         this.acceptQueue = new IntQueue(capacity);
         this.events = new EventQueue(capacity * 4);
@@ -214,6 +220,9 @@ public final class Endpoint implements DatagramEngine {
             return answerInit(c, now,
                 onMessage(c, now, from, counter, buf, initView.boxIndex() + 16, initView.boxLength() - 16));
         }
+        if (tombstones.find(a, clientKey) >= 0) {
+            return DropReason.CLOSED_CONNECTION;  // a closed connection's INIT, late or replayed: never reopens it
+        }
         handshakePacketsInBatch++;
         DropReason refused = serverHandshake.checkInit(now, from, initView, connectionKey);
         if (refused != null) {
@@ -256,9 +265,18 @@ public final class Endpoint implements DatagramEngine {
     private DropReason onData(long now, InetSocketAddress from, ByteBuffer buf, int offset, int length) {
         stats.increment(Counter.DATA_RECEIVED);
         dataView.wrap(buf, offset, length);
-        int slot = index.find(buf.array(), buf.arrayOffset() + dataView.clientKeyIndex());
+        int clientKey = buf.arrayOffset() + dataView.clientKeyIndex();
+        int slot = index.find(buf.array(), clientKey);
         if (slot < 0) {
-            return DropReason.UNKNOWN_CONNECTION;
+            int t = tombstones.find(buf.array(), clientKey);
+            if (t < 0) {
+                return DropReason.UNKNOWN_CONNECTION;
+            }
+            DropReason reason = tombstones.onData(t, now, from, dataView);
+            if (reason == null) {
+                lastNow = Math.max(lastNow, now);  // an ack is owed now
+            }
+            return reason;
         }
         Connection c = connections[slot];
         if (c.state == ConnectionState.HELLO_SENT) {
@@ -396,6 +414,12 @@ public final class Endpoint implements DatagramEngine {
             ready.poll();
             c.queued = false;
         }
+        if (tombstones.hasAnswers()) {
+            InetSocketAddress to = tombstones.pollAnswer(now, out);
+            if (to != null) {
+                return to;
+            }
+        }
         if (!control.isEmpty()) {
             return control.take(out);
         }
@@ -420,12 +444,11 @@ public final class Endpoint implements DatagramEngine {
             endConnection(c, c.closeReason != null ? c.closeReason : CloseReason.ABORTED_LOCALLY, EventType.CLOSED);
             return to;
         }
-        if (c.state != ConnectionState.INIT_SENT && c.state != ConnectionState.ESTABLISHED
-            && c.state != ConnectionState.CLOSED) {
-            return null;
+        if (c.state != ConnectionState.INIT_SENT && c.state != ConnectionState.ESTABLISHED) {
+            return null;  // a closed connection's acks come from its tombstone
         }
         boolean init = c.state == ConnectionState.INIT_SENT;
-        int segment = c.state == ConnectionState.CLOSED ? SegmentPool.NONE : c.sender.next();
+        int segment = c.sender.next();
         if (segment != SegmentPool.NONE && init && pool.length[segment] > InitPacket.MAX_MESSAGE_SIZE
             - Message.MAX_HEADER_SIZE) {
             segment = SegmentPool.NONE;  // too big for an INIT: it waits one round trip for the handshake
@@ -511,10 +534,10 @@ public final class Endpoint implements DatagramEngine {
 
     @Override
     public long nextDeadline() {
-        if (!ready.isEmpty()) {
+        if (!ready.isEmpty() || tombstones.hasAnswers()) {
             return lastNow;  // something may be sendable now: the shell should call pollTransmit
         }
-        long next = deadlines.earliest();
+        long next = Math.min(deadlines.earliest(), tombstones.nextExpiry());
         if (serverHandshake != null) {
             next = Math.min(next, serverHandshake.nextRotation());
         }
@@ -535,6 +558,7 @@ public final class Endpoint implements DatagramEngine {
         if (serverHandshake != null) {
             serverHandshake.rotateIfDue(now);
         }
+        tombstones.expire(now);
         while (deadlines.earliest() <= now) {
             Connection c = connections[deadlines.earliestSlot()];
             deadlines.remove(c.slot);
@@ -546,12 +570,6 @@ public final class Endpoint implements DatagramEngine {
         if (c.connectDeadline <= now && (c.state == ConnectionState.HELLO_SENT || c.state == ConnectionState.INIT_SENT)) {
             stats.increment(Counter.HANDSHAKES_FAILED);
             endConnection(c, CloseReason.CONNECT_TIMEOUT, EventType.CONNECT_FAILED);
-            return;
-        }
-        if (c.lingerDeadline <= now) {
-            c.lingerDeadline = Long.MAX_VALUE;
-            unindex(c);
-            freeIfDone(c);
             return;
         }
         if (c.state == ConnectionState.ESTABLISHED && c.lastReceived + config.idleTimeoutNanos <= now) {
@@ -585,7 +603,7 @@ public final class Endpoint implements DatagramEngine {
             c.queued = true;
             ready.add(c.slot);
         }
-        long next = Math.min(c.connectDeadline, c.lingerDeadline);
+        long next = c.connectDeadline;
         if (c.state == ConnectionState.HELLO_SENT || c.state == ConnectionState.INIT_SENT) {
             next = Math.min(next, c.handshakeDeadline);
         }
@@ -880,6 +898,11 @@ public final class Endpoint implements DatagramEngine {
         return openConnections;
     }
 
+    /** Closed connections in their close linger, each held by a tombstone. */
+    int lingering() {
+        return tombstones.size();
+    }
+
     public int maxConnections() {
         return config.maxConnections;
     }
@@ -897,6 +920,7 @@ public final class Endpoint implements DatagramEngine {
                     c.state == ConnectionState.ESTABLISHED ? EventType.CLOSED : EventType.CONNECT_FAILED);
             }
         }
+        tombstones.clear();
         closed = true;
     }
 
@@ -923,7 +947,6 @@ public final class Endpoint implements DatagramEngine {
         c.receivedAny = false;
         c.connectDeadline = Long.MAX_VALUE;
         c.handshakeDeadline = Long.MAX_VALUE;
-        c.lingerDeadline = Long.MAX_VALUE;
         c.probeDeadline = Long.MAX_VALUE;
         c.lastReceived = now;
         c.lastSent = now;
@@ -956,16 +979,27 @@ public final class Endpoint implements DatagramEngine {
         c.closeReason = reason;
     }
 
-    /** Both FINs are acknowledged: closed. The key stays indexed a while to acknowledge a retransmitted FIN. */
+    /**
+     * Both FINs are acknowledged: closed. For three RTOs a tombstone, not the slot, acknowledges a retransmitted FIN
+     * (the ack of the peer's FIN, if still owed, is its first answer); the slot is freed once the application lets go.
+     */
     private void finishClose(Connection c, long now) {
         c.state = ConnectionState.CLOSED;
         c.closeReason = CloseReason.CLOSED;
-        c.lingerDeadline = now + 3 * c.rtt.rto();
+        boolean ackOwed = c.receiver.ackNow || c.receiver.ackDeadline != Long.MAX_VALUE;
+        tombstones.add(c, keys, now, now + 3 * c.rtt.rto(), ackOwed);
+        if (ackOwed) {
+            lastNow = Math.max(lastNow, now);
+        }
+        c.receiver.acked();
+        unindex(c);
+        deadlines.remove(c.slot);
         c.sender.releaseAll();
         openConnections--;
         stats.increment(Counter.CONNECTIONS_CLOSED);
         stats.gauges(openConnections, pool.free());
         events.add(EventType.CLOSED, c.handle(), CloseReason.CLOSED);
+        freeIfDone(c);
     }
 
     /** Ends {@code c} at once (timeout, abort, failure): no more packets in or out. */
@@ -976,7 +1010,6 @@ public final class Endpoint implements DatagramEngine {
         c.state = ConnectionState.CLOSED;
         c.closeReason = reason;
         c.abortPending = false;
-        c.lingerDeadline = Long.MAX_VALUE;
         c.sender.releaseAll();
         unindex(c);
         deadlines.remove(c.slot);
@@ -996,7 +1029,7 @@ public final class Endpoint implements DatagramEngine {
 
     /** Frees the slot once the protocol is done with it and the application has let go. */
     private void freeIfDone(Connection c) {
-        if (c.state != ConnectionState.CLOSED || !c.released || c.lingerDeadline != Long.MAX_VALUE) {
+        if (c.state != ConnectionState.CLOSED || !c.released) {
             return;
         }
         unindex(c);

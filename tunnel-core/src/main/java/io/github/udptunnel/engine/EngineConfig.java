@@ -15,6 +15,7 @@ public final class EngineConfig {
     final KeyPair serverKey;
     final KeystreamRandom random;
     final int maxConnections;
+    final int closeLingerCapacity;
     final int bufferSegments;
     final int maxDataPerPacket;
     final int maxMessageBytes;
@@ -41,6 +42,7 @@ public final class EngineConfig {
         serverKey = b.serverKey;
         random = b.random;
         maxConnections = b.maxConnections;
+        closeLingerCapacity = b.closeLingerCapacity > 0 ? b.closeLingerCapacity : b.maxConnections;
         bufferSegments = b.bufferSegments;
         maxDataPerPacket = b.maxDataPerPacket;
         maxMessageBytes = b.maxMessageBytes;
@@ -77,6 +79,8 @@ public final class EngineConfig {
         private KeyPair serverKey;
         private KeystreamRandom random;
         private int maxConnections = 1024;
+        /** 0: as many as maxConnections. */
+        private int closeLingerCapacity;
         private int bufferSegments = 16384;
         private int maxDataPerPacket = 1088;
         private int maxMessageBytes = 1 << 20;
@@ -113,6 +117,16 @@ public final class EngineConfig {
 
         public Builder maxConnections(int n) {
             this.maxConnections = atLeast("maxConnections", n, 1);
+            return this;
+        }
+
+        /**
+         * Closed connections remembered at once for their close linger, each in a small tombstone rather than a
+         * slot (docs/PROTOCOL.md section 9); by default as many as {@link #maxConnections}. When the table is full,
+         * the tombstone whose linger ends first is dropped.
+         */
+        public Builder closeLingerCapacity(int n) {
+            this.closeLingerCapacity = atLeast("closeLingerCapacity", n, 1);
             return this;
         }
 

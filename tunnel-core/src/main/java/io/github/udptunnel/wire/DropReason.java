@@ -34,6 +34,11 @@ public enum DropReason {
     COOKIE_UNEXPECTED("cookie-unexpected"),
     /** A DATA packet for a connection key no live connection has. */
     UNKNOWN_CONNECTION("unknown-connection"),
+    /**
+     * An authentic DATA packet for a connection that has closed and lingers that is not a retransmission to
+     * acknowledge (an ack, a PING, an ABORT), or an INIT for such a connection.
+     */
+    CLOSED_CONNECTION("closed-connection"),
     /** The box does not authenticate under the connection key and the packet's nonce. */
     BOX_INVALID("box-invalid"),
     /** The nonce counter was seen before, or is older than the replay window. */

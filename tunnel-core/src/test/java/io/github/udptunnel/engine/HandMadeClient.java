@@ -122,4 +122,20 @@ final class HandMadeClient {
         }
         return messages;
     }
+
+    /** A DATA packet with the next counter and no data: {@code flags}, {@code sequence} and {@code ack}. */
+    byte[] data(int flags, long sequence, long ack) {
+        return data(flags, sequence, ack, new byte[0]);
+    }
+
+    /** Opens a DATA packet from the server in place; its message, or null when it does not authenticate. */
+    Message openFromServer(byte[] packet) {
+        ByteBuffer buf = ByteBuffer.wrap(packet);
+        DataPacket view = new DataPacket();
+        if (view.wrap(buf, 0, packet.length) != null || !crypto.openData(view, false, connection)) {
+            return null;
+        }
+        Message m = new Message();
+        return m.wrap(buf, view.boxIndex() + 16, view.boxLength() - 16) == null ? m : null;
+    }
 }

@@ -144,30 +144,6 @@ class ProtocolScenariosTest {
         assertThat(stats.get(Counter.CONNECTIONS_OPENED)).isEqualTo(1);
     }
 
-    /** An INIT replayed while its connection lingers after close is a replay on that connection: nothing reopens. */
-    @Test
-    void anInitReplayedDuringTheCloseLingerReopensNothing() {
-        TunnelFixture f = new TunnelFixture(18, PATH);
-        List<byte[]> inits = capture(f, TunnelFixture.CLIENT, PacketType.INIT);
-        long c = f.connect(Duration.ofSeconds(5));
-        long s = f.acceptOne(Duration.ofSeconds(1));
-        f.client.close(f.sim.now(), c);
-        f.server.close(f.sim.now(), s);
-        f.sim.runUntil(() -> f.server.openConnections() == 0, Duration.ofSeconds(5).toNanos());
-        assertThat(f.server.state(s)).as("lingering").isEqualTo(ConnectionState.CLOSED);
-
-        long sentBefore = f.server.stats().get(Counter.BYTES_SENT);
-        f.sim.inject(f.sim.now(), TunnelFixture.CLIENT, TunnelFixture.SERVER, inits.get(0));
-        f.sim.runFor(Duration.ofMillis(1).toNanos());
-        assertThat(f.server.state(s)).as("still lingering").isEqualTo(ConnectionState.CLOSED);
-        EngineStats stats = f.server.stats();
-        assertThat(stats.dropped(DropReason.REPLAYED)).as(f.toString()).isEqualTo(1);
-        assertThat(stats.dropped(DropReason.INIT_REPLAYED)).isZero();
-        assertThat(stats.get(Counter.BYTES_SENT)).as("nothing answered").isEqualTo(sentBefore);
-        assertThat(stats.get(Counter.CONNECTIONS_OPENED)).isEqualTo(1);
-        assertThat(f.server.accept()).isEqualTo(-1);
-    }
-
     /** 5. A forged cookie and one older than two minute keys are refused, and take no slot. */
     @Test
     void forgedAndExpiredCookiesTakeNoSlot() {
@@ -457,7 +433,7 @@ class ProtocolScenariosTest {
     void beforeThePeersFirstMessageASenderAssumesTheInitialWindow() {
         TunnelFixture f = new TunnelFixture(17, PATH);
         List<byte[]> inits = capture(f, TunnelFixture.CLIENT, PacketType.INIT);
-        long c = f.client.connect(f.sim.now(), TunnelFixture.SERVER, TunnelFixture.HOST);
+        long c = f.client.connect(f.sim.now(), TunnelFixture.SERVER, TunnelFixture.HOST, null, Long.MAX_VALUE);
         byte[] message = new byte[1000];
         for (int i = 0; i < 8; i++) {
             assertThat(f.client.send(f.sim.now(), c, message, 0, message.length)).isTrue();
