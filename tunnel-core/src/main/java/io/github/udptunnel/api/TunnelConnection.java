@@ -42,8 +42,6 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
     private final UnsafeBuffer sendView = new UnsafeBuffer(new byte[0]);
     private final Inbound inbound = new Inbound();
     private volatile boolean outputShut;
-    /** How many END, EOF and ENDED records this side has taken: readiness compares it with the worker's count. */
-    private volatile long completionsTaken;
 
     TunnelConnection(EndpointWorker worker, ConnectionChannel ch, long handle, int maxMessageBytes,
                      String serverFingerprint) {
@@ -371,13 +369,15 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
     }
 
     /**
-     * Ready for {@link TunnelSelector}: a receive would not wait (a whole message, the end of the stream, or the end
-     * of the connection is there). Never waits, even while another thread is in {@link #receive}.
+     * Ready for {@link TunnelSelector}: something arrived to be taken (a message or part of one, the end of the
+     * stream, or the end of the connection), so a {@link #tryReceive} makes progress: it returns a message, or takes
+     * the first parts of one larger than the ring and returns null until the rest is in. Never waits, even while
+     * another thread is in {@link #receive}.
      */
     @Override
     public boolean isReady() {
-        return inbound.complete || inbound.eof || inbound.ended || ch.completions() > completionsTaken
-            || !ch.isCurrent(handle) || !worker.isOpen();
+        return ch.inbound.size() > 0 || inbound.complete || inbound.eof || inbound.ended || !ch.isCurrent(handle)
+            || !worker.isOpen();
     }
 
     /** Ready for writing in {@link TunnelSelector}: the send buffer is at most half full. */
@@ -563,9 +563,6 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
         @Override
         public void onMessage(int type, MutableDirectBuffer buffer, int index, int length) {
-            if (type != ConnectionChannel.PART) {
-                completionsTaken++;  // only under receiveLock
-            }
             if (type == ConnectionChannel.EOF) {
                 eof = true;
                 return;

@@ -84,8 +84,6 @@ public final class ConnectionChannel {
     volatile CloseReason closeReason;
     volatile String closeDescription;
     volatile InetSocketAddress peer;
-    /** Records after which a receive does not wait (END, EOF, ENDED), written so far. */
-    volatile long completions;
 
     // Threads to wake.
     volatile Thread reader;
@@ -184,10 +182,6 @@ public final class ConnectionChannel {
         return length + parts * (RecordDescriptor.HEADER_LENGTH + RecordDescriptor.ALIGNMENT) + recordBytes(maxPart());
     }
 
-    public long completions() {
-        return completions;
-    }
-
     public boolean isOpen() {
         return open;
     }
@@ -257,7 +251,6 @@ public final class ConnectionChannel {
         closeReason = null;
         closeDescription = null;
         peer = null;
-        completions = 0;
         lease.set(newHandle);  // last: an application thread that sees the new lease sees all of the above
     }
 

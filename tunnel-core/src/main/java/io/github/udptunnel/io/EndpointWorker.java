@@ -100,6 +100,8 @@ public final class EndpointWorker {
     private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratch);
     private final EngineEvent event = new EngineEvent();
     private final OutboundHandler outboundHandler = new OutboundHandler();
+    /** Records the last {@link #moveOutbound} moved into the engine. */
+    private int movedRecords;
     private final Consumer<ConnectionChannel> service = this::service;
     private final Consumer<ConnectionChannel> deliverQueued = this::deliverQueued;
 
@@ -372,7 +374,7 @@ public final class EndpointWorker {
 
     /** True when application threads have left work for the worker. */
     public boolean hasQueuedWork() {
-        return commandsWaiting || !changed.isEmpty() || !inboundReady.isEmpty();
+        return !stopped && (commandsWaiting || !changed.isEmpty() || !inboundReady.isEmpty());
     }
 
     /** When the engine wants a cycle next (Long.MAX_VALUE: only on input). */
@@ -572,9 +574,11 @@ public final class EndpointWorker {
             return;
         }
         boolean wrote = false;
+        boolean blocked = false;
         int chunk = Math.min(CHUNK, ch.inbound.maxMsgLength());
         while (true) {
             if (!roomFor(ch, chunk)) {
+                blocked = true;  // not the shared flag: the reader may clear that as soon as it is set
                 break;
             }
             int n = engine.readPart(now, handle, scratch, 0, chunk);
@@ -585,13 +589,15 @@ public final class EndpointWorker {
             write(ch, ended ? ConnectionChannel.END : ConnectionChannel.PART, n);
             wrote = true;
         }
-        if (!ch.inboundBlocked) {  // everything the engine held is in the ring
-            if (!ch.eofWritten && engine.isPeerFinished(handle) && roomFor(ch, 0)) {
+        if (!blocked) {  // everything the engine held is in the ring: the end of the stream, then of the connection
+            boolean eofPending = !ch.eofWritten && engine.isPeerFinished(handle);
+            if (eofPending && roomFor(ch, 0)) {
                 write(ch, ConnectionChannel.EOF, 0);
                 ch.eofWritten = true;
+                eofPending = false;
                 wrote = true;
             }
-            if (!ch.endedWritten && ch.closeReason != null && roomFor(ch, 0)) {
+            if (!eofPending && !ch.endedWritten && ch.closeReason != null && roomFor(ch, 0)) {
                 write(ch, ConnectionChannel.ENDED, 0);
                 ch.endedWritten = true;
                 wrote = true;
@@ -624,9 +630,6 @@ public final class EndpointWorker {
     private void write(ConnectionChannel ch, int type, int length) {
         if (!ch.inbound.write(type, scratchBuffer, 0, length)) {
             throw new IllegalStateException("inbound ring refused a record it had room for");
-        }
-        if (type != ConnectionChannel.PART) {
-            ch.completions++;  // only the worker writes it
         }
     }
 
@@ -721,10 +724,15 @@ public final class EndpointWorker {
         if (records > 0) {
             ch.wakeWriter();
         }
+        movedRecords = records;
         return outboundHandler.blocked;
     }
 
-    /** Connections whose data waits for room in the engine get another try once acks may have made some. */
+    /**
+     * Connections whose data waits for room in the engine get another try once acks may have made some. Only a try
+     * that moved something counts as work: room for less than the next record is no progress, and counting it would
+     * keep the worker spinning instead of sleeping.
+     */
     private int retryBlocked() {
         int kept = 0;
         int work = 0;
@@ -740,8 +748,9 @@ public final class EndpointWorker {
                 continue;
             }
             if (engine.sendRoom(handle) > 0) {
-                work++;
+                movedRecords = 0;
                 service(ch);
+                work += movedRecords;
                 if (!blockedOnRoom[slot]) {
                     continue;
                 }
