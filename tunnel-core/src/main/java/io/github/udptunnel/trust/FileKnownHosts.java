@@ -46,9 +46,35 @@ public final class FileKnownHosts implements KnownHosts {
         return file;
     }
 
+    /** The last parse, with the file's identity when it was read: a look-up re-reads only a file that changed. */
+    private volatile Snapshot snapshot;
+
+    private record Snapshot(Object version, Map<String, PublicKey> pins) {
+    }
+
     @Override
     public PublicKey lookup(String host) {
-        return read().get(host);
+        Object version = version();
+        Snapshot seen = snapshot;
+        if (seen == null || version == null || !version.equals(seen.version())) {
+            seen = new Snapshot(version, java.util.Collections.unmodifiableMap(read()));
+            snapshot = seen;
+        }
+        return seen.pins().get(host);
+    }
+
+    /** What changes whenever the file is replaced or written: its inode (or path), size and modification time. */
+    private Object version() {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file,
+                java.nio.file.attribute.BasicFileAttributes.class);
+            Object key = a.fileKey();
+            return java.util.List.of(key == null ? file : key, a.size(), a.lastModifiedTime());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "absent";
+        } catch (IOException e) {
+            return null;  // read() will say what is wrong
+        }
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.github.udptunnel.trust;
 import io.github.udptunnel.crypto.PublicKey;
 
 /**
- * Where a client keeps the server keys it trusts, by the name it connected to, as SSH's known_hosts does. The
- * engine calls it once per handshake, on its own thread, when a COOKIE has proved the server holds the key: a
- * store that is slow to answer (a database) should answer from memory and write behind.
+ * Where a client keeps the server keys it trusts, by the name it connected to, as SSH's known_hosts does. Called on
+ * the application's side of a connect, never on the endpoint's worker thread: {@link #lookup} before the
+ * handshake, {@link #pinIfAbsent} after it for a key seen for the first time, and the connect returns only once the
+ * pin is stored. So a store may wait on a disk or a database; one that throws fails that connect alone.
+ * Implementations are safe for concurrent use.
  */
 public interface KnownHosts {
 

@@ -38,6 +38,18 @@ class FileKnownHostsTest {
     }
 
     @Test
+    void aLookUpSeesWhatAnotherWriterPinnedAndWhatAPersonEdited() throws Exception {
+        Path file = dir.resolve("known_hosts");
+        FileKnownHosts reader = new FileKnownHosts(file);
+        assertThat(reader.lookup("a")).isNull();
+        new FileKnownHosts(file).pinIfAbsent("a", key(1));
+        assertThat(reader.lookup("a")).as("the parse is kept only while the file is unchanged").isEqualTo(key(1));
+        Files.writeString(file, "b " + key(2).toBase64() + "\n");  // edited in place, as a person would
+        assertThat(reader.lookup("a")).isNull();
+        assertThat(reader.lookup("b")).isEqualTo(key(2));
+    }
+
+    @Test
     void aPinIsNeverOverwritten() throws Exception {
         Path file = dir.resolve("known_hosts");
         FileKnownHosts hosts = new FileKnownHosts(file);
