@@ -342,6 +342,7 @@ public final class TunnelEndpoint implements AutoCloseable, TunnelSelectable {
         private int maxMessageBytes = 1 << 20;
         private Duration closeDrain = Duration.ofSeconds(2);
         private Executor trustExecutor;
+        private boolean reusePort;
 
         private Builder(EngineConfig.Builder engine, KnownHosts knownHosts) {
             this.engine = engine;
@@ -375,6 +376,16 @@ public final class TunnelEndpoint implements AutoCloseable, TunnelSelectable {
             return this;
         }
 
+        /**
+         * Binds with SO_REUSEPORT, so that several server instances (a fleet sharing one key) listen on one port and
+         * the kernel spreads clients across them. Each instance keeps its own minute keys and used cookies: an INIT
+         * is honoured only by the instance that made its cookie.
+         */
+        public Builder reusePort(boolean reuse) {
+            this.reusePort = reuse;
+            return this;
+        }
+
         /** The worker thread's name. */
         public Builder name(String threadName) {
             this.name = Objects.requireNonNull(threadName, "name");
@@ -402,7 +413,7 @@ public final class TunnelEndpoint implements AutoCloseable, TunnelSelectable {
         /** Binds the socket and starts the worker. */
         public TunnelEndpoint open() throws IOException {
             EngineConfig config = engine.build();
-            UdpTransport transport = new UdpTransport(bind);
+            UdpTransport transport = new UdpTransport(bind, reusePort);
             EndpointWorker worker = new EndpointWorker(config, transport, System::nanoTime, ringBytes);
             ExecutorService owned = null;
             Executor trust = trustExecutor;

@@ -15,11 +15,21 @@ public final class UdpTransport implements DatagramTransport {
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private final Selector selector;
+    private final boolean reusePort;
     /** Replaced by {@link #rebind}, on the worker thread only. */
     private DatagramChannel channel;
     private final Consumer<SelectionKey> ignoreKey = key -> { };
 
     public UdpTransport(InetSocketAddress bind) throws IOException {
+        this(bind, false);
+    }
+
+    /**
+     * With {@code reusePort}, several sockets (several processes, a fleet) bind the same port with SO_REUSEPORT, and
+     * the kernel spreads the clients across them by their address.
+     */
+    public UdpTransport(InetSocketAddress bind, boolean reusePort) throws IOException {
+        this.reusePort = reusePort;
         this.selector = Selector.open();
         try {
             this.channel = open(bind);
@@ -34,6 +44,12 @@ public final class UdpTransport implements DatagramTransport {
         try {
             fresh.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
             fresh.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            if (reusePort) {
+                if (!fresh.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new IOException("SO_REUSEPORT is not supported on this platform: a fleet cannot share a port");
+                }
+                fresh.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             fresh.bind(bind);
             fresh.configureBlocking(false);
             fresh.register(selector, SelectionKey.OP_READ);
