@@ -222,7 +222,7 @@ public final class EndpointWorker {
         // that store is seen, while the worker sets the flag and reads the old head: both would wait for the other.
         VarHandle.fullFence();
         if (ch.inboundBlocked && ch.inboundQueued.compareAndSet(false, true)) {
-            ch.inboundBlocked = false;
+            // The worker clears the flag when it takes the channel: clearing it here could undo a newer "blocked".
             while (!inboundReady.offer(ch)) {
                 Thread.onSpinWait();
             }
@@ -577,11 +577,13 @@ public final class EndpointWorker {
         boolean blocked = false;
         int chunk = Math.min(CHUNK, ch.inbound.maxMsgLength());
         while (true) {
-            if (!roomFor(ch, chunk)) {
-                blocked = true;  // not the shared flag: the reader may clear that as soon as it is set
+            // Room for what is there, not for a whole chunk: the last bytes, or an empty message, need little.
+            int want = (int) Math.min(chunk, engine.available(handle));
+            if (!roomFor(ch, want)) {
+                blocked = true;  // a local: the shared flag is the reader's to see, not this loop's to trust
                 break;
             }
-            int n = engine.readPart(now, handle, scratch, 0, chunk);
+            int n = engine.readPart(now, handle, scratch, 0, want);
             boolean ended = engine.endedMessage(handle);
             if (n == 0 && !ended) {
                 break;
@@ -635,6 +637,7 @@ public final class EndpointWorker {
 
     private void deliverQueued(ConnectionChannel ch) {
         ch.inboundQueued.set(false);
+        ch.inboundBlocked = false;  // deliver sets it again if the ring is still short of room
         long lease = ch.lease();
         if (lease != ConnectionChannel.NO_CONNECTION) {
             deliver(ch, lease & ~(ConnectionChannel.RELEASED | ConnectionChannel.ABORTED));
