@@ -222,6 +222,8 @@ class RealSocketScenariosTest {
                 moved.countDown();
             }
         }
+        assertThat(s.isPeerFinished()).as("the end of the stream arrived (receive returns null on a timeout too)")
+            .isTrue();
         assertThat(count).isEqualTo(2 * half);
         assertThat(received.digest()).isEqualTo(sent.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
         assertThat(now).isNotNull();
