@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,11 +30,13 @@ import static org.assertj.core.api.Assertions.fail;
  * The relay between a client and an echo target over real loopback sockets. Timing is only ever checked as a lower
  * bound (the machine is shared); counts that depend on the seeded random decisions have wide bounds.
  */
-@Timeout(120)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class UdpRelayTest {
 
     private static final long SEED = 0x5E1A_0000L;
-    private static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(60);
+    /** Safety nets only: the machine is shared, so no step is expected to take less than minutes. */
+    private static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration PATIENCE = Duration.ofMinutes(1);
     private static final Duration RECEIVE_SLICE = Duration.ofMillis(10);
     private static final long STALL_NANOS = Duration.ofMillis(100).toNanos();
     private static final int WINDOW = 32;
@@ -98,9 +101,9 @@ class UdpRelayTest {
         byte[] largest = Payloads.numbered(7, UdpRelay.MAX_DATAGRAM_BYTES);
 
         client.send(largest);
-        Reply big = client.receive(Duration.ofSeconds(10));
+        Reply big = client.receive(PATIENCE);
         client.send(new byte[0]);
-        Reply empty = client.receive(Duration.ofSeconds(10));
+        Reply empty = client.receive(PATIENCE);
 
         assertThat(big).isNotNull();
         assertThat(big.data()).isEqualTo(largest);
@@ -116,9 +119,9 @@ class UdpRelayTest {
         RelayClient second = client(relay);
 
         first.send(Payloads.numbered(1, 32));
-        Reply toFirst = first.receive(Duration.ofSeconds(10));
+        Reply toFirst = first.receive(PATIENCE);
         second.send(Payloads.numbered(2, 32));
-        Reply toSecond = second.receive(Duration.ofSeconds(10));
+        Reply toSecond = second.receive(PATIENCE);
 
         assertThat(toFirst).isNotNull();
         assertThat(Payloads.sequenceIfIntact(toFirst.data(), 3)).isEqualTo(1);
@@ -200,11 +203,12 @@ class UdpRelayTest {
 
     @Test
     void aFullTransmitQueueDropsTheTail() throws Exception {
-        LinkConditions narrow = LinkConditions.IDEAL.withBandwidthBitsPerSecond(800_000).withQueueLimitPackets(5);
+        // 1,000 bytes at 80 kbit/s take 100 ms each: a sender stalled now and then still overfills a queue of five.
+        LinkConditions narrow = LinkConditions.IDEAL.withBandwidthBitsPerSecond(80_000).withQueueLimitPackets(5);
         UdpRelay relay = relay(narrow, LinkConditions.IDEAL);
         RelayClient client = client(relay);
 
-        Exchange exchange = exchange(client, relay, 50, seq -> 1000, 64); // a burst of 50, 10 ms each to serialize
+        Exchange exchange = exchange(client, relay, 50, seq -> 1000, 64); // a burst of 50
 
         Direction up = relay.clientToTarget();
         assertThat(up.droppedByQueue()).isPositive();
@@ -284,12 +288,12 @@ class UdpRelayTest {
         RelayClient client = client(relay);
 
         client.send(Payloads.numbered(0, 32));
-        Reply before = client.receive(Duration.ofSeconds(10));
+        Reply before = client.receive(PATIENCE);
         InetSocketAddress first = relay.upstreamAddress(client.address()).orElseThrow();
 
         InetSocketAddress second = relay.rebindUpstream(client.address());
         client.send(Payloads.numbered(1, 32));
-        Reply after = client.receive(Duration.ofSeconds(10));
+        Reply after = client.receive(PATIENCE);
 
         assertThat(before).isNotNull();
         assertThat(after).isNotNull();
@@ -312,7 +316,7 @@ class UdpRelayTest {
         Exchange blackHole = exchange(client, relay, 10, seq -> 32);
         relay.setConditions(LinkConditions.IDEAL, LinkConditions.IDEAL);
         client.send(Payloads.numbered(10, 32));
-        Reply reply = client.receive(Duration.ofSeconds(10));
+        Reply reply = client.receive(PATIENCE);
 
         assertThat(blackHole.replies).isEmpty();
         assertThat(relay.clientToTarget().lost()).isEqualTo(10);
@@ -325,10 +329,10 @@ class UdpRelayTest {
 
     @Test
     void closeStopsTheThreadAndIsIdempotent() throws Exception {
-        UdpRelay relay = relay(LinkConditions.IDEAL.withDelay(Duration.ofSeconds(30)), LinkConditions.IDEAL);
+        UdpRelay relay = relay(LinkConditions.IDEAL.withDelay(Duration.ofHours(1)), LinkConditions.IDEAL);
         RelayClient client = client(relay);
         client.send(Payloads.numbered(0, 32)); // still waiting in the delay queue when the relay closes
-        assertThat(BoundedPoll.until(Duration.ofSeconds(10), () -> relay.pending() == 1)).isTrue();
+        assertThat(BoundedPoll.until(PATIENCE, () -> relay.pending() == 1)).isTrue();
         Thread thread = relay.thread();
         assertThat(thread.getName()).isEqualTo("udp-relay");
         assertThat(thread.isDaemon()).isTrue();
@@ -350,7 +354,7 @@ class UdpRelayTest {
         IOException boom = new IOException("boom");
 
         assertThatThrownBy(() -> relay.failForTest(boom)).isInstanceOf(UncheckedIOException.class).hasCause(boom);
-        assertThat(BoundedPoll.until(Duration.ofSeconds(10), () -> !relay.isRunning())).isTrue();
+        assertThat(BoundedPoll.until(PATIENCE, () -> !relay.isRunning())).isTrue();
 
         assertThat(relay.failure()).containsSame(boom);
         assertThatThrownBy(relay::close).isInstanceOf(UncheckedIOException.class).hasCause(boom);
