@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LoopbackTest {
 
     private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    /** A safety net only: on loopback every wait below ends in milliseconds, even on a busy machine. */
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
     private final KeyPair serverKey = TunnelFixture.keyPair(77);
     private TunnelEndpoint server;
     private TunnelEndpoint client;
@@ -43,18 +45,18 @@ class LoopbackTest {
     @Test
     void echo() throws Exception {
         open();
-        TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
-        TunnelConnection s = server.accept(Duration.ofSeconds(5));
+        TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+        TunnelConnection s = server.accept(PATIENCE);
         assertThat(s).isNotNull();
         assertThat(c.serverFingerprint()).isEqualTo(serverKey.publicKey().fingerprint());
         c.send("ping".getBytes());
-        byte[] got = s.receive(Duration.ofSeconds(5));
+        byte[] got = s.receive(PATIENCE);
         assertThat(new String(got)).isEqualTo("ping");
         s.send(got);
-        assertThat(new String(c.receive(Duration.ofSeconds(5)))).isEqualTo("ping");
+        assertThat(new String(c.receive(PATIENCE))).isEqualTo("ping");
         byte[] empty = new byte[0];
         c.send(empty);
-        assertThat(s.receive(Duration.ofSeconds(5))).isEmpty();
+        assertThat(s.receive(PATIENCE)).isEmpty();
 
         assertThat(server.stats().openConnections()).isEqualTo(1);
         assertThat(server.connections()).singleElement().satisfies(row -> {
@@ -68,16 +70,16 @@ class LoopbackTest {
     @Test
     void sixteenMebibytesArriveIntact() throws Exception {
         open();
-        TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
-        TunnelConnection s = server.accept(Duration.ofSeconds(5));
+        TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+        TunnelConnection s = server.accept(PATIENCE);
         assertThat(RealSocketScenariosTest.Bulk.transfer(c, s, 16L << 20, 5)).isTrue();
     }
 
     @Test
     void closingTheEndpointWakesEveryWaitingThread() throws Exception {
         open();
-        TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
-        TunnelConnection s = server.accept(Duration.ofSeconds(5));
+        TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+        TunnelConnection s = server.accept(PATIENCE);
         CompletableFuture<Throwable> receiver = CompletableFuture.supplyAsync(() -> {
             try {
                 c.receive();
@@ -110,7 +112,7 @@ class LoopbackTest {
         String host = address.getHostString() + ":" + address.getPort();
         try (TunnelEndpoint pinned = TunnelEndpoint.client(new InMemoryKnownHosts().pin(host, old.publicKey()))
                  .bind(ANY_LOOPBACK).open()) {
-            assertThatThrownBy(() -> pinned.connect(address, Duration.ofSeconds(5)))
+            assertThatThrownBy(() -> pinned.connect(address, PATIENCE))
                 .isInstanceOf(ServerKeyChangedException.class)
                 .hasMessageContaining(old.publicKey().fingerprint())
                 .hasMessageContaining(serverKey.publicKey().fingerprint());
@@ -122,8 +124,8 @@ class LoopbackTest {
     void aFullServerRefusesClearly() throws Exception {
         server = TunnelEndpoint.server(serverKey).bind(ANY_LOOPBACK).engine(b -> b.maxConnections(1)).open();
         client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK).open();
-        TunnelConnection first = client.connect(server.localAddress(), Duration.ofSeconds(5));
-        assertThatThrownBy(() -> client.connect(server.localAddress(), Duration.ofSeconds(5)))
+        TunnelConnection first = client.connect(server.localAddress(), PATIENCE);
+        assertThatThrownBy(() -> client.connect(server.localAddress(), PATIENCE))
             .isInstanceOf(ServerFullException.class).hasMessageContaining("full");
         assertThat(first.isOpen()).isTrue();
     }
@@ -131,10 +133,10 @@ class LoopbackTest {
     @Test
     void anAbortReachesThePeerAsAReset() throws Exception {
         open();
-        TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
-        TunnelConnection s = server.accept(Duration.ofSeconds(5));
+        TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+        TunnelConnection s = server.accept(PATIENCE);
         c.abort();
-        assertThatThrownBy(() -> s.receive(Duration.ofSeconds(5))).isInstanceOf(ConnectionResetException.class);
+        assertThatThrownBy(() -> s.receive(PATIENCE)).isInstanceOf(ConnectionResetException.class);
     }
 
     @Test
@@ -143,13 +145,13 @@ class LoopbackTest {
         client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK).open();
         for (int i = 0; i < 3; i++) {
             // The server's only slot, taken and released three times over.
-            TunnelConnection c = client.connect(server.localAddress(), Duration.ofSeconds(5));
-            TunnelConnection s = server.accept(Duration.ofSeconds(5));
+            TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+            TunnelConnection s = server.accept(PATIENCE);
             c.abort();
-            assertThatThrownBy(() -> s.receive(Duration.ofSeconds(5))).isInstanceOf(ConnectionResetException.class);
+            assertThatThrownBy(() -> s.receive(PATIENCE)).isInstanceOf(ConnectionResetException.class);
             s.close();
             // close() hands the slot back through the worker: wait until it has.
-            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+            Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
                 .until(() -> server.connections().isEmpty());
         }
     }
@@ -161,7 +163,7 @@ class LoopbackTest {
         // A bound socket that never answers.
         try (java.nio.channels.DatagramChannel silent = java.nio.channels.DatagramChannel.open().bind(ANY_LOOPBACK)) {
             InetSocketAddress nowhere = (InetSocketAddress) silent.getLocalAddress();
-            assertThatThrownBy(() -> client.connect(nowhere, Duration.ofSeconds(5)))
+            assertThatThrownBy(() -> client.connect(nowhere, PATIENCE))
                 .isInstanceOf(ConnectTimeoutException.class).hasMessageContaining(nowhere.toString());
         }
     }
