@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
@@ -37,8 +38,9 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
     private final long handle;
     private final int maxMessageBytes;
     private final String serverFingerprint;
-    private final Object sendLock = new Object();
-    private final Object receiveLock = new Object();
+    /** Senders take turns; trySend and tryReceive only try, so that they never wait behind a blocked thread. */
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReentrantLock receiveLock = new ReentrantLock();
     private final UnsafeBuffer sendView = new UnsafeBuffer(new byte[0]);
     private final Inbound inbound = new Inbound();
     private volatile boolean outputShut;
@@ -74,8 +76,8 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
     /**
      * Sends one message if the send buffer takes all of it now; returns false, having sent nothing, otherwise.
-     * Never waits. A message larger than the buffer ({@link #maxTrySendBytes}) is refused with an exception: it
-     * can only go through {@link #send(byte[])}.
+     * Never waits: false too while another thread is in the middle of a send. A message larger than the buffer
+     * ({@link #maxTrySendBytes}) is refused with an exception: it can only go through {@link #send(byte[])}.
      */
     public boolean trySend(byte[] message) throws IOException {
         int limit = maxTrySendBytes();
@@ -85,13 +87,18 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         }
         enter();
         try {
-            synchronized (sendLock) {
+            if (!sendLock.tryLock()) {
+                return false;
+            }
+            try {
                 checkCanSend();
                 if (!ch.outboundTakes(message.length)) {
                     return false;
                 }
                 writeMessage(message, 0, message.length, Long.MAX_VALUE);
                 return true;
+            } finally {
+                sendLock.unlock();
             }
         } catch (InterruptedException cannotHappen) {
             throw new IllegalStateException("trySend waited", cannotHappen);
@@ -112,9 +119,12 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         }
         enter();
         try {
-            synchronized (sendLock) {
+            sendLock.lockInterruptibly();
+            try {
                 checkCanSend();
                 return writeMessage(message, off, len, deadline(timeoutNanos));
+            } finally {
+                sendLock.unlock();
             }
         } finally {
             exit();
@@ -158,19 +168,22 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         return true;
     }
 
-    /** Half-close: the peer receives everything sent so far, then the end of the stream. Never waits. */
+    /**
+     * Half-close: the peer receives everything sent so far, then the end of the stream. Waits only for a message
+     * another thread is in the middle of sending, never for the peer.
+     */
     public void shutdownOutput() throws IOException {
         enter();
+        sendLock.lock();
         try {
-            synchronized (sendLock) {
-                if (outputShut) {
-                    return;
-                }
-                outputShut = true;
-                ch.requestFinish();
-                worker.channelChanged(ch);
+            if (outputShut) {
+                return;
             }
+            outputShut = true;
+            ch.requestFinish();
+            worker.channelChanged(ch);
         } finally {
+            sendLock.unlock();
             exit();
         }
     }
@@ -201,7 +214,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
     /**
      * The next message if one is whole already, or null when none is (then {@link #isPeerFinished} tells whether
-     * one ever will be). Never waits.
+     * one ever will be). Never waits: null too while another thread is receiving.
      */
     public byte[] tryReceive() throws IOException {
         try {
@@ -214,7 +227,14 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
     private byte[] receive(long timeoutNanos) throws IOException, InterruptedException {
         enter();
         try {
-            synchronized (receiveLock) {
+            if (timeoutNanos == 0) {
+                if (!receiveLock.tryLock()) {
+                    return null;
+                }
+            } else {
+                receiveLock.lockInterruptibly();
+            }
+            try {
                 long deadline = deadline(timeoutNanos);
                 while (true) {
                     byte[] message = inbound.nextMessage();
@@ -226,6 +246,8 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
                         return null;
                     }
                 }
+            } finally {
+                receiveLock.unlock();
             }
         } finally {
             exit();
@@ -297,7 +319,8 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         }
         enter();
         try {
-            synchronized (receiveLock) {
+            receiveLock.lockInterruptibly();
+            try {
                 while (true) {
                     int n = inbound.readBytes(b, off, len);
                     if (n > 0) {
@@ -309,6 +332,8 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
                     checkReadable();
                     park(Long.MAX_VALUE, READER);
                 }
+            } finally {
+                receiveLock.unlock();
             }
         } finally {
             exit();
