@@ -365,7 +365,7 @@ public final class EndpointWorker {
             if (hasQueuedWork()) {
                 return;
             }
-            long deadline = engine.nextDeadline();
+            long deadline = nextDeadline();
             transport.await(deadline == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, deadline - clock.getAsLong()));
         } finally {
             sleeping = false;
@@ -377,9 +377,9 @@ public final class EndpointWorker {
         return !stopped && (commandsWaiting || !changed.isEmpty() || !inboundReady.isEmpty());
     }
 
-    /** When the engine wants a cycle next (Long.MAX_VALUE: only on input). */
+    /** When the worker wants a cycle next: the engine's timers, or the end of a close's drain (MAX_VALUE: none). */
     public long nextDeadline() {
-        return engine.nextDeadline();
+        return draining ? Math.min(engine.nextDeadline(), drainDeadline) : engine.nextDeadline();
     }
 
     /**

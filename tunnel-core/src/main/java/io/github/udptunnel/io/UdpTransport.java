@@ -18,6 +18,8 @@ public final class UdpTransport implements DatagramTransport {
     private final boolean reusePort;
     /** Replaced by {@link #rebind}, on the worker thread only. */
     private DatagramChannel channel;
+    /** Kept, so that it can still be read once the socket is closed. */
+    private volatile InetSocketAddress localAddress;
     private final Consumer<SelectionKey> ignoreKey = key -> { };
 
     public UdpTransport(InetSocketAddress bind) throws IOException {
@@ -33,6 +35,7 @@ public final class UdpTransport implements DatagramTransport {
         this.selector = Selector.open();
         try {
             this.channel = open(bind);
+            this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
             selector.close();
             throw e;
@@ -71,8 +74,8 @@ public final class UdpTransport implements DatagramTransport {
     }
 
     @Override
-    public InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+    public InetSocketAddress localAddress() {
+        return localAddress;
     }
 
     @Override
@@ -80,7 +83,8 @@ public final class UdpTransport implements DatagramTransport {
         DatagramChannel fresh = open(bind);
         channel.close();
         channel = fresh;
-        return localAddress();
+        localAddress = (InetSocketAddress) fresh.getLocalAddress();
+        return localAddress;
     }
 
     @Override

@@ -26,4 +26,9 @@ public final class InMemoryKnownHosts implements KnownHosts {
         PublicKey earlier = pins.putIfAbsent(host, key);
         return earlier == null ? key : earlier;
     }
+
+    @Override
+    public String toString() {
+        return "InMemoryKnownHosts[" + pins.size() + " pins]";
+    }
 }
