@@ -23,10 +23,17 @@ import io.github.udptunnel.api.TunnelEndpoint;
 public final class ManagedTunnelEndpoint implements SmartLifecycle {
 
     /**
-     * Endpoints start early and stop late: after the listener container has stopped handing out messages and before
-     * the rest of the context is gone.
+     * The server's phase. Endpoints start early and stop late: after the listener container has stopped handing out
+     * messages and before the rest of the context is gone.
      */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+    /**
+     * The client's phase, just below the server's: it starts before the server and stops after it, so that when an
+     * application talks to its own server, the server's closing connections are acknowledged at once instead of
+     * waiting out their drain.
+     */
+    public static final int CLIENT_PHASE = PHASE - 1;
 
     private static final Log log = LogFactory.getLog(ManagedTunnelEndpoint.class);
 
@@ -89,8 +96,9 @@ public final class ManagedTunnelEndpoint implements SmartLifecycle {
             return;
         }
         endpoint = null;
+        InetSocketAddress address = e.localAddress();  // not to be had once closed
         e.close(closeDrain);
-        log.info("Tunnel " + role.name().toLowerCase() + " on " + e.localAddress() + " closed");
+        log.info("Tunnel " + role.name().toLowerCase() + " on " + address + " closed");
     }
 
     @Override
@@ -100,7 +108,7 @@ public final class ManagedTunnelEndpoint implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return PHASE;
+        return role == TunnelRole.SERVER ? PHASE : CLIENT_PHASE;
     }
 
     @Override

@@ -70,8 +70,11 @@ public final class ServerKeyFile {
                     lines.add(t);
                 }
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidServerKeyException(PROPERTY + ": " + file + " is not a tunnel key file: it is not text",
+                null);
         } catch (IOException | UncheckedIOException e) {
-            throw new InvalidServerKeyException(PROPERTY + ": cannot read " + file + ": " + e.getMessage(), e);
+            throw new InvalidServerKeyException(PROPERTY + ": cannot read " + file + ": " + e, null);
         }
         if (lines.size() != 1) {
             throw new InvalidServerKeyException(PROPERTY + ": " + file + " is not a tunnel key file: expected one line,"
@@ -115,7 +118,7 @@ public final class ServerKeyFile {
             }
             return true;
         } catch (IOException e) {
-            throw new InvalidServerKeyException(PROPERTY + ": cannot create the key file " + file + ": " + e, e);
+            throw new InvalidServerKeyException(PROPERTY + ": cannot create the key file " + file + ": " + e, null);
         }
     }
 

@@ -83,6 +83,16 @@ final class ClientChannel {
         }
     }
 
+    /** True while a shared connection is open and its reader running. */
+    synchronized boolean isConnected() {
+        return session != null && session.usable();
+    }
+
+    /** Requests waiting for their reply on the shared connection. */
+    synchronized int pendingRequests() {
+        return session == null ? 0 : session.pendingCount();
+    }
+
     synchronized void close() {
         closed = true;
         if (session != null) {

@@ -181,6 +181,18 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
 
     // -------------------------------------------------------------------------------------------------------------
 
+    /** True while the shared connection to {@code server} is open (for health and tests). */
+    public boolean isConnected(String server) {
+        ClientChannel channel = channels.get(server);
+        return channel != null && channel.isConnected();
+    }
+
+    /** Requests to {@code server} waiting for their reply. */
+    public int pendingRequests(String server) {
+        ClientChannel channel = channels.get(server);
+        return channel == null ? 0 : channel.pendingRequests();
+    }
+
     /** Closes every shared connection (each delivers what was sent, then finishes). */
     @Override
     public void destroy() {
