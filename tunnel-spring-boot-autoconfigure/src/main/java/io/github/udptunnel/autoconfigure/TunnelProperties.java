@@ -511,14 +511,16 @@ public class TunnelProperties implements Validator {
         notNegative(errors, "client.keepalive", "tunnel.client.keepalive", c.keepalive);
         notNegative(errors, "client.closeDrain", "tunnel.client.close-drain", c.closeDrain);
         messageSize(errors, "client.maxMessageSize", "tunnel.client.max-message-size", c.maxMessageSize);
+        Map<String, String> pinnedByAddress = new java.util.HashMap<>();
         for (Map.Entry<String, NamedServer> e : c.servers.entrySet()) {
             String prefix = "tunnel.client.servers." + e.getKey();
             NamedServer named = e.getValue();
+            ServerAddress parsed = null;
             if (named.address == null) {
                 errors.reject("address", prefix + ".address is required (host:port)");
             } else {
                 try {
-                    ServerAddress.parse(named.address);
+                    parsed = ServerAddress.parse(named.address);
                 } catch (IllegalArgumentException bad) {
                     errors.reject("address", prefix + ".address '" + named.address + "' is not host:port: "
                         + bad.getMessage());
@@ -526,7 +528,12 @@ public class TunnelProperties implements Validator {
             }
             if (named.key != null) {
                 try {
-                    PublicKey.fromBase64(named.key);
+                    PublicKey key = PublicKey.fromBase64(named.key);
+                    String other = parsed == null ? null : pinnedByAddress.putIfAbsent(parsed.knownHostsName(), e.getKey());
+                    if (other != null && !PublicKey.fromBase64(c.servers.get(other).key).equals(key)) {
+                        errors.reject("key", prefix + ".key differs from the key pinned for tunnel.client.servers."
+                            + other + ", at the same address " + parsed);
+                    }
                 } catch (IllegalArgumentException bad) {
                     errors.reject("key", prefix + ".key is not a public key: " + bad.getMessage());
                 }

@@ -8,13 +8,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.github.udptunnel.crypto.KeyPair;
 
 /** The server's key file: made owner-only on first start, the same key on every start after, refused when corrupt. */
+@ExtendWith(OutputCaptureExtension.class)
 class ServerKeyFileTests {
 
     @TempDir
@@ -44,6 +48,14 @@ class ServerKeyFileTests {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(KeyPair.class).publicKey().fingerprint()).isEqualTo(first.get());
         });
+    }
+
+    @Test
+    void theFingerprintIsLoggedAndThePrivateKeyNever(CapturedOutput output) throws Exception {
+        Path keyFile = dir.resolve("server.key");
+        AtomicReference<KeyPair> key = new AtomicReference<>();
+        runner(keyFile).run(context -> key.set(context.getBean(KeyPair.class)));
+        assertThat(output).contains(key.get().publicKey().fingerprint()).doesNotContain(key.get().privateKeyBase64());
     }
 
     @Test

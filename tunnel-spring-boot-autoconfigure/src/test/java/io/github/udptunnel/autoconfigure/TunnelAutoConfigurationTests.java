@@ -271,6 +271,57 @@ class TunnelAutoConfigurationTests {
     }
 
     @Test
+    void twoDifferentKeysPinnedForOneAddressFail() {
+        String a = KeyPair.generate(new SecureRandom()).publicKey().toBase64();
+        String b = KeyPair.generate(new SecureRandom()).publicKey().toBase64();
+        runner().withPropertyValues("tunnel.client.servers.one.address=h:1", "tunnel.client.servers.one.key=" + a,
+            "tunnel.client.servers.two.address=h:1", "tunnel.client.servers.two.key=" + b).run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("tunnel.client.servers.two.key");
+            });
+    }
+
+    @Test
+    void virtualThreadsAskedForOnAJdkWithoutThemFail() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 21, "this JDK has virtual threads");
+        server().withPropertyValues("tunnel.listener.virtual-threads=true").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("tunnel.listener.virtual-threads");
+        });
+    }
+
+    static class AListener {
+        @io.github.udptunnel.autoconfigure.listener.TunnelListener
+        String echo(String s) {
+            return s;
+        }
+    }
+
+    @Test
+    void listenersWithoutAServerFailStartUp() {
+        runner().withBean(AListener.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("tunnel.server.port")
+                .hasMessageContaining("AListener.echo");
+        });
+    }
+
+    static class TwoPayloads {
+        @io.github.udptunnel.autoconfigure.listener.TunnelListener
+        String echo(String s, byte[] b) {
+            return s;
+        }
+    }
+
+    @Test
+    void aListenerWithTwoPayloadsFailsStartUp() {
+        server().withBean(TwoPayloads.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("two payload parameters");
+        });
+    }
+
+    @Test
     void aNonPositiveDurationFails() {
         server().withPropertyValues("tunnel.server.idle-timeout=0s").run(context -> {
             assertThat(context).hasFailed();

@@ -34,6 +34,6 @@ public final class PinnedKnownHosts implements KnownHosts {
 
     @Override
     public String toString() {
-        return "keys pinned in configuration, then " + store;
+        return "keys pinned in configuration, then " + (store instanceof InMemoryKnownHosts ? "memory" : store);
     }
 }

@@ -115,7 +115,7 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
 
     @Override
     public <T> T sendAndReceive(String server, String route, Object request, Class<T> replyType, Duration timeout) {
-        return await(server, sendAndReceiveAsync(server, route, request, replyType, timeout));
+        return await(server, request(server, route, request, replyType, timeout));
     }
 
     @Override
@@ -123,9 +123,21 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
         return sendAndReceiveAsync(server, "", request, replyType, replyTimeout);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The future completes on one of the template's threads, never on the connection's reader, so a callback
+     * that blocks holds up no other request.
+     */
     @Override
     public <T> CompletableFuture<T> sendAndReceiveAsync(String server, String route, Object request,
                                                         Class<T> replyType, Duration timeout) {
+        return request(server, route, request, replyType, timeout).thenApplyAsync(reply -> reply, executor);
+    }
+
+    /** The reply, completed on the connection's reader thread. */
+    private <T> CompletableFuture<T> request(String server, String route, Object request, Class<T> replyType,
+                                             Duration timeout) {
         TunnelPayload payload;
         try {
             payload = write(request);
