@@ -1,0 +1,2 @@
+/** Message conversion (byte[], String, JSON) and the framing inside each tunnel message. */
+package io.github.udptunnel.autoconfigure.message;
