@@ -94,6 +94,7 @@ public class TunnelAutoConfiguration {
             java.util.function.Supplier<TunnelEndpoint.Builder> builder = () -> {
                 TunnelEndpoint.Builder b = TunnelEndpoint.server(tunnelServerKey)
                     .bind(bind)
+                    .reusePort(s.isReusePort())
                     .name("tunnel-server")
                     .engine(e -> e.maxConnections(s.getMaxConnections())
                         .minuteKeyPeriod(s.getMinuteKeyPeriod())

@@ -78,6 +78,20 @@ public class TunnelProperties implements Validator {
         /** On shutdown, how long connections may take to deliver what was sent and finish before they are aborted. */
         private Duration closeDrain = Duration.ofSeconds(2);
 
+        /**
+         * Bind with SO_REUSEPORT, so that several instances of a fleet (all with the same identity) share the port
+         * and the kernel spreads clients across them. See "A fleet" in docs/SPRING.md.
+         */
+        private boolean reusePort;
+
+        public boolean isReusePort() {
+            return reusePort;
+        }
+
+        public void setReusePort(boolean reusePort) {
+            this.reusePort = reusePort;
+        }
+
         public Boolean getEnabled() {
             return enabled;
         }
