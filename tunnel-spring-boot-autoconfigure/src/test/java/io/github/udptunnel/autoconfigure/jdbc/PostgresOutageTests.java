@@ -3,6 +3,9 @@ package io.github.udptunnel.autoconfigure.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.github.udptunnel.api.KnownHostsException;
+import io.github.udptunnel.api.TunnelConnection;
+import io.github.udptunnel.api.TunnelEndpoint;
+import io.github.udptunnel.crypto.KeyPair;
 import io.github.udptunnel.crypto.PublicKey;
 
 /**
@@ -203,5 +210,35 @@ class PostgresOutageTests {
         }
         assertThat(JdbcKnownHostsContractTests.count(direct, "SELECT COUNT(*) FROM " + table))
             .isEqualTo(succeeded.size() + failed.size());
+    }
+
+    /**
+     * The tunnel over the store: while the database is cut, a connect that needs it fails with KnownHostsException,
+     * and the client endpoint and its open connection carry on; once the database is back, connects work again.
+     */
+    @Test
+    void aCutDatabaseFailsOnlyTheConnectsThatNeedItAndTheTunnelCarriesOn() throws Exception {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        Duration patience = Duration.ofMinutes(2);
+        try (TunnelEndpoint server = TunnelEndpoint.server(KeyPair.generate(new SecureRandom())).bind(loopback).open();
+             TunnelEndpoint client = TunnelEndpoint.client(store)
+                 .bind(loopback).open()) {
+            TunnelConnection open = client.connect(server.localAddress(), "a.example", patience);
+            TunnelConnection accepted = server.accept(patience);
+
+            proxy.cut();
+            assertThat(catchThrowableOfType(KnownHostsException.class,
+                () -> client.connect(server.localAddress(), "b.example", patience)))
+                .hasMessageContaining("b.example").hasMessageContaining("JDBC known-hosts store");
+            open.send("still here".getBytes());
+            assertThat(accepted.receive(patience)).isEqualTo("still here".getBytes());
+            assertThat(client.isOpen()).isTrue();
+            assertThat(JdbcKnownHostsContractTests.rows(direct, table, "b.example")).isEmpty();
+
+            proxy.restore();
+            TunnelConnection again = client.connect(server.localAddress(), "b.example", patience);
+            assertThat(again.serverFingerprint()).isEqualTo(open.serverFingerprint());
+            assertThat(JdbcKnownHostsContractTests.rows(direct, table, "b.example")).hasSize(1);
+        }
     }
 }
