@@ -434,6 +434,39 @@ class ApiDefectsTest {
     }
 
     /**
+     * Defect 9, found while fixing the others: tryReceive waited for the receive lock while another thread was parked
+     * in receive() (and trySend likewise behind a blocked send). It must answer at once: null, nothing for it.
+     */
+    @Test
+    void tryReceiveNeverWaitsBehindAParkedReceive() throws Exception {
+        Duration idle = Duration.ofMinutes(5);
+        TunnelEndpoint server = open(TunnelEndpoint.server(SERVER_KEY).engine(b -> b.idleTimeout(idle)));
+        TunnelEndpoint client = open(client().engine(b -> b.idleTimeout(idle)));
+        TunnelConnection c = track(client.connect(server.localAddress(), SAFETY));
+        TunnelConnection s = track(server.accept(SAFETY));
+        AtomicReference<Object> received = new AtomicReference<>();
+        Thread receiver = new Thread(() -> {
+            try {
+                received.set(c.receive());
+            } catch (Exception e) {
+                received.set(e);
+            }
+        }, "receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+        waitUntil("the receiver is parked in receive()", () -> parkedIn(receiver, "receive"));
+        byte[] tried;
+        try {
+            tried = assertTimeoutPreemptively(SAFETY, c::tryReceive);
+        } finally {
+            s.send("wake".getBytes(UTF_8));
+            receiver.join(SAFETY.toMillis());
+        }
+        assertThat(tried).isNull();
+        assertThat(received.get()).isEqualTo("wake".getBytes(UTF_8));
+    }
+
+    /**
      * Defect 9: trySend blocked once a message's first part was in, waiting for room for the rest. On a full pipe
      * with room for a part but not for the message, trySend must return false (or refuse the size) at once.
      */
