@@ -135,17 +135,17 @@ public class TunnelMeterBinder implements MeterBinder, AutoCloseable {
             s -> s.maxConnections());
         gauge(registry, "tunnel.buffers.free", "Free packet buffers in the endpoint's pool", role, managed,
             s -> s.freeSegments());
-        gauge(registry, "tunnel.buffers.total", "Packet buffers in the endpoint's pool", role, managed,
+        gauge(registry, "tunnel.buffers.capacity", "Packet buffers in the endpoint's pool, free or not", role, managed,
             s -> s.totalSegments());
         Gauge.builder("tunnel.up", managed, m -> m.isRunning() && m.endpoint().isOpen() ? 1 : 0)
             .description("1 while the endpoint is open (its worker alive), else 0").tags(role).register(registry);
         RttSnapshot rtt = new RttSnapshot(managed);
         Gauge.builder("tunnel.rtt.mean", rtt, r -> r.get()[0])
             .description("Mean smoothed round-trip time over the open connections").baseUnit("seconds")
-            .tags(role).register(registry);
+            .tags(role).strongReference(true).register(registry);
         Gauge.builder("tunnel.rtt.max", rtt, r -> r.get()[1])
             .description("Largest smoothed round-trip time among the open connections").baseUnit("seconds")
-            .tags(role).register(registry);
+            .tags(role).strongReference(true).register(registry);
     }
 
     private void bindListeners(MeterRegistry registry) {

@@ -275,6 +275,17 @@ class TunnelObservabilityTests {
             });
     }
 
+    /** Web endpoint discovery names @Selector parameters from the bytecode: without -parameters the app fails. */
+    @Test
+    void theSelectorParametersKeepTheirNames() throws NoSuchMethodException {
+        for (String operation : List.of("connection", "close")) {
+            var parameters = TunnelActuatorEndpoint.class.getMethod(operation, String.class, String.class).getParameters();
+            assertThat(parameters).allSatisfy(p -> assertThat(p.isNamePresent()).isTrue());
+            assertThat(parameters[0].getName()).isEqualTo("role");
+            assertThat(parameters[1].getName()).isEqualTo("peer");
+        }
+    }
+
     @Test
     void theEndpointBacksOffWhenNotExposed() {
         runner().withPropertyValues("management.endpoints.web.exposure.include=health")
