@@ -16,6 +16,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.github.udptunnel.autoconfigure.client.TunnelServerResolver;
 import io.github.udptunnel.autoconfigure.client.TunnelServerTarget;
@@ -62,6 +64,30 @@ class DemoObservabilityTest {
         assertThat(tunnelLines).anyMatch(l -> l.startsWith("tunnel_connections_active{role=\"server\"} 1"));
         assertThat(tunnelLines).filteredOn(l -> l.startsWith("tunnel_rtt_mean_seconds{role=\"client\"}")).singleElement()
             .satisfies(l -> assertThat(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).isPositive());
+    }
+
+    /** DELETE /actuator/tunnel/server/{peer} closes the client's connection; the demo's next greeting opens another. */
+    @Test
+    void anOperatorClosesAConnectionOverHttp() {
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> traffic.replies() >= 3);
+        RestClient http = RestClient.create("http://127.0.0.1:" + port);
+        JsonMapper json = JsonMapper.builder().build();
+        JsonNode server = json.readTree(http.get().uri("/actuator/tunnel").retrieve().body(String.class))
+            .get("endpoints").get(0);
+        String peer = server.get("connections").get(0).get("peer").asString();
+        long opened = server.get("counters").get("connections-opened").asLong();
+
+        String one = http.get().uri("/actuator/tunnel/server/" + peer).retrieve().body(String.class);
+        assertThat(one).contains("\"peer\":\"" + peer + "\"");
+        String closed = http.delete().uri("/actuator/tunnel/server/" + peer).retrieve().body(String.class);
+        System.out.println("DELETE /actuator/tunnel/server/" + peer + ": " + closed);
+        assertThat(closed).contains("\"closed\":true");
+
+        long before = traffic.replies();
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> traffic.replies() >= before + 3);
+        JsonNode after = json.readTree(http.get().uri("/actuator/tunnel").retrieve().body(String.class))
+            .get("endpoints").get(0);
+        assertThat(after.get("counters").get("connections-opened").asLong()).isGreaterThan(opened);
     }
 
     private static InetSocketAddress loopback(InetSocketAddress bound) {
