@@ -291,6 +291,8 @@ class TunnelObservabilityTests {
         runner().withPropertyValues("management.endpoints.web.exposure.include=health")
             .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(TunnelActuatorEndpoint.class)
                 .hasSingleBean(TunnelHealthIndicator.class));
+        runner().withPropertyValues("management.health.tunnel.enabled=false")
+            .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(TunnelHealthIndicator.class));
     }
 
     @Test
@@ -312,5 +314,13 @@ class TunnelObservabilityTests {
                 }
                 assertThat(store.health(true).getStatus()).isEqualTo(Status.DOWN);
             });
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                TunnelJdbcKnownHostsAutoConfiguration.class, TunnelAutoConfiguration.class,
+                TunnelHealthAutoConfiguration.class))
+            .withPropertyValues("tunnel.client.known-hosts.store=jdbc", "tunnel.client.enabled=true",
+                "management.health.tunnelKnownHosts.enabled=false")
+            .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(JdbcKnownHostsHealthIndicator.class)
+                .hasSingleBean(TunnelHealthIndicator.class));
     }
 }
