@@ -100,6 +100,24 @@ public final class JdbcKnownHosts implements KnownHosts {
         return table;
     }
 
+    /**
+     * A cheap query on the known-hosts table (for a health check): it reads no row, but fails when the database
+     * cannot be reached or the table is missing.
+     *
+     * @throws JdbcKnownHostsException when the query fails
+     */
+    public void check() {
+        try (Connection connection = dataSource.getConnection();
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT host FROM " + table + " WHERE 1 = 0")) {
+                rows.next();
+            }
+        } catch (SQLException e) {
+            throw failure("checking the table", e);
+        }
+    }
+
     @Override
     public PublicKey lookup(String host) {
         requireValidHost(host);

@@ -53,6 +53,8 @@ public class TunnelListenerContainer implements SmartLifecycle {
     private final Duration shutdownTimeout;
     private final Semaphore inFlight;
     private final TunnelListenerStats stats = new TunnelListenerStats();
+    /** The connections the dispatcher holds, with when each was accepted (System.nanoTime). */
+    private final java.util.Map<TunnelConnection, Long> accepted = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile boolean running;
     private volatile Thread dispatcher;
@@ -79,6 +81,14 @@ public class TunnelListenerContainer implements SmartLifecycle {
 
     public TunnelListenerStats stats() {
         return stats;
+    }
+
+    /**
+     * The connections this container accepted and still reads, with when each was accepted ({@link System#nanoTime});
+     * for the actuator endpoint, which shows their age and can close one.
+     */
+    public java.util.Map<TunnelConnection, Long> acceptedConnections() {
+        return java.util.Collections.unmodifiableMap(accepted);
     }
 
     public TunnelListenerRegistry registry() {
@@ -137,6 +147,7 @@ public class TunnelListenerContainer implements SmartLifecycle {
         if (givenExecutor == null) {
             TunnelThreads.shutdown(executor);
         }
+        accepted.clear();
     }
 
     @Override
@@ -158,6 +169,7 @@ public class TunnelListenerContainer implements SmartLifecycle {
                         TunnelConnection c;
                         while ((c = server.tryAccept()) != null) {
                             stats.connections.increment();
+                            accepted.put(c, System.nanoTime());
                             sel.register(c, TunnelSelector.READ);
                         }
                     } else if (ready.isReadable()) {
@@ -185,12 +197,15 @@ public class TunnelListenerContainer implements SmartLifecycle {
             }
             if (c.isPeerFinished()) {
                 sel.unregister(c);
+                accepted.remove(c);
                 c.close();
             }
         } catch (EndpointClosedException e) {
             sel.unregister(c);
+            accepted.remove(c);
         } catch (IOException ended) {
             sel.unregister(c);
+            accepted.remove(c);
             c.close();
             log.debug("Tunnel connection from " + c.peer() + " ended: " + ended.getMessage());
         }
@@ -241,17 +256,24 @@ public class TunnelListenerContainer implements SmartLifecycle {
         TunnelMessage inbound = new TunnelMessage(frame.kind(), frame.correlationId(), frame.route(), frame.payload(),
             c.peer());
         TunnelPayload answer;
+        long started = System.nanoTime();
         try {
             Object result = listener.invoke(inbound, converter);
+            if (request) {
+                answer = converter.toPayload(result);
+            } else {
+                answer = null;
+            }
             stats.handled.increment();
+            stats.handledNanos.add(System.nanoTime() - started);
             if (!request) {
                 return;
             }
-            answer = converter.toPayload(result);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
             stats.failed.increment();
+            stats.failedNanos.add(System.nanoTime() - started);
             log.warn(listener + " failed on a message from " + c.peer(), e);
             if (request) {
                 reply(c, frame, FrameKind.ERROR, ErrorPayload.of(e).toPayload());

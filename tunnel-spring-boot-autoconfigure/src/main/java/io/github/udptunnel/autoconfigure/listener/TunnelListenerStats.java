@@ -14,6 +14,8 @@ public final class TunnelListenerStats {
     final LongAdder replies = new LongAdder();
     final LongAdder errorReplies = new LongAdder();
     final LongAdder unsentReplies = new LongAdder();
+    final LongAdder handledNanos = new LongAdder();
+    final LongAdder failedNanos = new LongAdder();
 
     /** Connections the container accepted. */
     public long connections() {
@@ -58,6 +60,16 @@ public final class TunnelListenerStats {
     /** Replies that could not be sent because the connection had ended. */
     public long unsentReplies() {
         return unsentReplies.sum();
+    }
+
+    /** Nanoseconds spent in listener calls that returned (with the conversion of their payload and reply). */
+    public long handledNanos() {
+        return handledNanos.sum();
+    }
+
+    /** Nanoseconds spent in listener calls that threw, or whose payload could not be converted. */
+    public long failedNanos() {
+        return failedNanos.sum();
     }
 
     @Override

@@ -84,6 +84,10 @@ final class ClientChannel {
     }
 
     /** True while a shared connection is open and its reader running. */
+    synchronized ClientSession currentSession() {
+        return session;
+    }
+
     synchronized boolean isConnected() {
         return session != null && session.usable();
     }

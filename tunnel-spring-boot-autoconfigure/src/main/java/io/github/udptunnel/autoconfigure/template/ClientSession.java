@@ -33,6 +33,7 @@ final class ClientSession {
     private final Map<Long, CompletableFuture<TunnelFrame>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile Throwable ended;
+    private final long openedNanos = System.nanoTime();
 
     ClientSession(String server, TunnelConnection connection) {
         this.server = server;
@@ -42,6 +43,10 @@ final class ClientSession {
     ClientSession start() {
         TunnelThreads.daemonThread("tunnel-client-" + server, this::readReplies).start();
         return this;
+    }
+
+    long openedNanos() {
+        return openedNanos;
     }
 
     TunnelConnection connection() {

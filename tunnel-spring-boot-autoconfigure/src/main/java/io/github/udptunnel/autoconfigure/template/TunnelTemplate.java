@@ -41,6 +41,7 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
     private final Executor executor;
     private final boolean ownsExecutor;
     private final Map<String, ClientChannel> channels = new ConcurrentHashMap<>();
+    private final TunnelTemplateStats stats = new TunnelTemplateStats();
 
     /**
      * @param endpoint the client endpoint (asked at each connect, so it may start after this template is made)
@@ -77,15 +78,19 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
 
     @Override
     public void send(String server, String route, Object payload) {
-        byte[] frame = new TunnelFrame(FrameKind.ONE_WAY, 0, route, write(payload)).encode();
-        ClientSession session = await(server, session(server));
+        boolean sent = false;
         try {
+            byte[] frame = new TunnelFrame(FrameKind.ONE_WAY, 0, route, write(payload)).encode();
+            ClientSession session = await(server, session(server));
             session.connection().send(frame);
+            sent = true;
         } catch (IOException e) {
             throw new TunnelClientException("could not send to tunnel server '" + server + "': " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TunnelClientException("interrupted sending to tunnel server '" + server + "'", e);
+        } finally {
+            (sent ? stats.sent : stats.sendFailures).increment();
         }
     }
 
@@ -100,9 +105,11 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
         try {
             frame = new TunnelFrame(FrameKind.ONE_WAY, 0, route, write(payload)).encode();
         } catch (RuntimeException e) {
+            stats.sendFailures.increment();
             return CompletableFuture.failedFuture(e);
         }
-        return translated(server, session(server).thenCompose(session -> transmit(session, frame)));
+        return translated(server, session(server).thenCompose(session -> transmit(session, frame)))
+            .whenComplete((done, failure) -> (failure == null ? stats.sent : stats.sendFailures).increment());
     }
 
     // -------------------------------------------------------------------------------------------------------------
@@ -138,10 +145,12 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
     /** The reply, completed on the connection's reader thread. */
     private <T> CompletableFuture<T> request(String server, String route, Object request, Class<T> replyType,
                                              Duration timeout) {
+        long started = System.nanoTime();
         TunnelPayload payload;
         try {
             payload = write(request);
         } catch (RuntimeException e) {
+            stats.record(TunnelTemplateStats.Outcome.FAILURE, System.nanoTime() - started);
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<T> reply = session(server).thenCompose(session -> {
@@ -155,7 +164,19 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
                 });
             return answer;
         }).thenApply(frame -> read(server, frame, replyType));
-        return translated(server, reply, timeout);
+        return translated(server, reply, timeout).whenComplete((value, failure) -> stats.record(outcome(failure),
+            System.nanoTime() - started));
+    }
+
+    private static TunnelTemplateStats.Outcome outcome(Throwable failure) {
+        Throwable f = failure;
+        while (f instanceof CompletionException && f.getCause() != null) {
+            f = f.getCause();
+        }
+        return f == null ? TunnelTemplateStats.Outcome.SUCCESS
+            : f instanceof TunnelRemoteException ? TunnelTemplateStats.Outcome.REMOTE_ERROR
+            : f instanceof TunnelReplyTimeoutException ? TunnelTemplateStats.Outcome.TIMEOUT
+            : TunnelTemplateStats.Outcome.FAILURE;
     }
 
     // -------------------------------------------------------------------------------------------------------------
@@ -192,6 +213,26 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
     }
 
     // -------------------------------------------------------------------------------------------------------------
+
+    /** What this template's calls came to (for metrics). */
+    public TunnelTemplateStats stats() {
+        return stats;
+    }
+
+    /**
+     * The shared connections open now, by server name, with when each was opened ({@link System#nanoTime}); for
+     * the actuator endpoint, which shows their age and can close one (the next call opens a new one).
+     */
+    public Map<String, Map.Entry<TunnelConnection, Long>> sharedConnections() {
+        Map<String, Map.Entry<TunnelConnection, Long>> open = new java.util.LinkedHashMap<>();
+        channels.forEach((name, channel) -> {
+            ClientSession s = channel.currentSession();
+            if (s != null && s.usable()) {
+                open.put(name, Map.entry(s.connection(), s.openedNanos()));
+            }
+        });
+        return open;
+    }
 
     /** True while the shared connection to {@code server} is open (for health and tests). */
     public boolean isConnected(String server) {
