@@ -760,7 +760,9 @@ public final class Endpoint implements DatagramEngine {
     private int readBytes(long now, long handle, byte[] dst, int off, int len, boolean stopAtMessageEnd) {
         Connection c = live(handle);
         boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
+        int wholeBefore = c.receiver.completeMessages;
         int n = c.receiver.readBytes(dst, off, len, stopAtMessageEnd);
+        stats.add(Counter.MESSAGES_DELIVERED, wholeBefore - c.receiver.completeMessages);  // the ends read past
         reopenWindow(c, now, wasClosed);
         return n;
     }

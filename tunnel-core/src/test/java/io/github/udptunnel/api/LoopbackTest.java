@@ -57,6 +57,8 @@ class LoopbackTest {
         byte[] empty = new byte[0];
         c.send(empty);
         assertThat(s.receive(PATIENCE)).isEmpty();
+        assertThat(server.stats().get(io.github.udptunnel.engine.Counter.MESSAGES_DELIVERED))
+            .as("the worker's path counts what it hands over, the empty message too").isEqualTo(2);
 
         assertThat(server.stats().openConnections()).isEqualTo(1);
         assertThat(server.connections()).singleElement().satisfies(row -> {
