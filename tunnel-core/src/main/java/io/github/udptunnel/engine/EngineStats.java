@@ -18,6 +18,9 @@ public final class EngineStats {
     private volatile long maxConnections;
     private final java.util.concurrent.atomic.AtomicLong freeSegments = new java.util.concurrent.atomic.AtomicLong();
     private volatile long totalSegments;
+    /** When the server last saw handshake load, in the engine's time base (System.nanoTime on a real endpoint). */
+    private volatile long lastLoadNanos;
+    private volatile boolean loadEverSeen;
 
     void capacity(int connections, int segments) {
         maxConnections = connections;
@@ -47,6 +50,20 @@ public final class EngineStats {
 
     public long totalSegments() {
         return totalSegments;
+    }
+
+    void loadSeen(long nowNanos) {
+        lastLoadNanos = nowNanos;
+        loadEverSeen = true;
+    }
+
+    /**
+     * Gauge: whether the server is under handshake load at {@code nowNanos} (in the engine's time base:
+     * System.nanoTime on a real endpoint), so that per-source handshake limits apply: load was seen within the last
+     * second.
+     */
+    public boolean underLoad(long nowNanos) {
+        return loadEverSeen && nowNanos - lastLoadNanos < HandshakeRateLimiter.LOAD_HOLD_NANOS;
     }
 
     void increment(Counter counter) {

@@ -70,6 +70,16 @@ final class ServerHandshake {
             stats.increment(Counter.LOAD_DETECTED);
         }
         limiter.markLoad(now);
+        stats.loadSeen(now);
+    }
+
+    /** A handshake the limiter looked at: if it now sees load, say so where other threads can read it. */
+    private boolean allowed(long now, InetSocketAddress from) {
+        boolean allowed = limiter.allow(now, from.getAddress());
+        if (limiter.underLoad(now)) {
+            stats.loadSeen(now);
+        }
+        return allowed;
     }
 
     long nextRotation() {
@@ -86,7 +96,7 @@ final class ServerHandshake {
         if (CryptoBox.isSmallOrder(a, clientKey)) {
             return DropReason.LOW_ORDER_KEY;
         }
-        if (control.isFull() || !limiter.allow(now, from.getAddress())) {
+        if (control.isFull() || !allowed(now, from)) {
             return DropReason.RATE_LIMITED;
         }
         long counter = cookies.nextCounter();
@@ -113,7 +123,7 @@ final class ServerHandshake {
      * {@link #refuseFull}.
      */
     DropReason checkInit(long now, InetSocketAddress from, InitPacket init, byte[] keyOut) {
-        if (!limiter.allow(now, from.getAddress())) {
+        if (!allowed(now, from)) {
             return DropReason.RATE_LIMITED;
         }
         byte[] a = init.buffer().array();

@@ -38,9 +38,13 @@ class BacklogLoadTest {
             // The first ten, then the source's burst of 5.
             assertThat(cookies).isEqualTo(10 + HandshakeRateLimiter.DEFAULT_PER_SOURCE_BURST);
             assertThat(server.stats().get(Counter.LOAD_DETECTED)).isEqualTo(1);
+            assertThat(server.stats().underLoad(NOW)).as("the gauge other threads read").isTrue();
+            assertThat(server.stats().underLoad(NOW + HandshakeRateLimiter.LOAD_HOLD_NANOS))
+                .as("a second without load ends it").isFalse();
         } else {
             assertThat(cookies).isEqualTo(110);
             assertThat(server.stats().get(Counter.LOAD_DETECTED)).isZero();
+            assertThat(server.stats().underLoad(NOW)).isFalse();
         }
     }
 

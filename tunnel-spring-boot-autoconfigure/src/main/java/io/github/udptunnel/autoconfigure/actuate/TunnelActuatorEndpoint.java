@@ -124,7 +124,7 @@ public class TunnelActuatorEndpoint {
         PublicKey key = managed.role() == TunnelRole.SERVER ? serverKey.get() : null;
         String fingerprint = key == null ? null : key.fingerprint();
         if (!managed.isRunning()) {
-            return new EndpointReport(role, false, null, fingerprint, 0, 0, 0, 0, Map.of(), Map.of(), List.of());
+            return new EndpointReport(role, false, null, fingerprint, 0, 0, false, 0, 0, Map.of(), Map.of(), List.of());
         }
         TunnelEndpoint endpoint = managed.endpoint();
         EngineStats stats = endpoint.stats();
@@ -137,8 +137,8 @@ public class TunnelActuatorEndpoint {
             drops.put(r.metricName(), stats.dropped(r));
         }
         return new EndpointReport(role, endpoint.isOpen(), address(endpoint.localAddress()), fingerprint,
-            stats.maxConnections(), stats.openConnections(), stats.freeSegments(), stats.totalSegments(), counters,
-            drops, endpoint.isOpen() ? rows(managed) : List.of());
+            stats.maxConnections(), stats.openConnections(), stats.underLoad(System.nanoTime()), stats.freeSegments(),
+            stats.totalSegments(), counters, drops, endpoint.isOpen() ? rows(managed) : List.of());
     }
 
     private List<ConnectionReport> rows(ManagedTunnelEndpoint managed) {
@@ -213,11 +213,13 @@ public class TunnelActuatorEndpoint {
      *
      * @param keyFingerprint the server's public-key fingerprint (SHA256:...); null for a client, which has no
      *                       long-term key
+     * @param underLoad      a server under handshake load: per-source handshake limits apply (docs/PROTOCOL.md)
      * @param counters       every counter of the engine by name (docs/PROTOCOL.md)
      * @param drops          dropped datagrams by reason
      */
     public record EndpointReport(String role, boolean open, String localAddress, String keyFingerprint,
-                                 long maxConnections, long openConnections, long freeBuffers, long totalBuffers,
+                                 long maxConnections, long openConnections, boolean underLoad, long freeBuffers,
+                                 long totalBuffers,
                                  Map<String, Long> counters, Map<String, Long> drops,
                                  List<ConnectionReport> connections) {
     }

@@ -45,6 +45,7 @@ public class TunnelHealthIndicator extends AbstractHealthIndicator {
                 details.put("localAddress", TunnelActuatorEndpoint.address(endpoint.localAddress()));
                 details.put("connections", stats.openConnections());
                 details.put("capacity", stats.maxConnections());
+                details.put("underLoad", stats.underLoad(System.nanoTime()));
                 if (!open) {
                     details.put("state", "closed under a running context (its worker failed, or it was closed)");
                 }

@@ -137,6 +137,8 @@ public class TunnelMeterBinder implements MeterBinder, AutoCloseable {
             s -> s.freeSegments());
         gauge(registry, "tunnel.buffers.capacity", "Packet buffers in the endpoint's pool, free or not", role, managed,
             s -> s.totalSegments());
+        gauge(registry, "tunnel.load", "1 while the server is under handshake load (per-source limits apply), else 0",
+            role, managed, s -> s.underLoad(System.nanoTime()) ? 1 : 0);
         Gauge.builder("tunnel.up", managed, m -> m.isRunning() && m.endpoint().isOpen() ? 1 : 0)
             .description("1 while the endpoint is open (its worker alive), else 0").tags(role).register(registry);
         RttSnapshot rtt = new RttSnapshot(managed);
