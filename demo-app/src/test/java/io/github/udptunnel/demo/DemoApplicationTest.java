@@ -1,7 +1,5 @@
 package io.github.udptunnel.demo;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 
 import org.awaitility.Awaitility;
@@ -9,15 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
 
-import io.github.udptunnel.autoconfigure.client.TunnelServerResolver;
-import io.github.udptunnel.autoconfigure.client.TunnelServerTarget;
-import io.github.udptunnel.autoconfigure.client.UnknownTunnelServerException;
-import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
     "tunnel.server.identity.key-file=target/demo-test/server.key",
     "tunnel.client.known-hosts.file=target/demo-test/known_hosts"})
 @ExtendWith(OutputCaptureExtension.class)
+@Import(FindTheServerWhereItIs.class)
 class DemoApplicationTest {
 
     @Autowired
@@ -37,22 +31,4 @@ class DemoApplicationTest {
         assertThat(output).contains("Tunnel server bound to", "you said \"greeting 1\"", "you said \"greeting 20\"");
     }
 
-    /** A server bound to every address (::) is reached on loopback. */
-    private static InetSocketAddress loopback(InetSocketAddress bound) {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
-    }
-
-    /** The server is bound to port 0 here: the client finds it where it really is. */
-    @TestConfiguration
-    static class FindTheServerWhereItIs {
-        @Bean
-        TunnelServerResolver demoResolver(TunnelEndpoints endpoints) {
-            return name -> {
-                if (!name.equals("demo")) {
-                    throw new UnknownTunnelServerException(name);
-                }
-                return new TunnelServerTarget("demo", () -> loopback(endpoints.serverAddress()), "demo");
-            };
-        }
-    }
 }

@@ -2,8 +2,6 @@ package io.github.udptunnel.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -13,16 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.github.udptunnel.autoconfigure.client.TunnelServerResolver;
-import io.github.udptunnel.autoconfigure.client.TunnelServerTarget;
-import io.github.udptunnel.autoconfigure.client.UnknownTunnelServerException;
-import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
 
 /**
  * The demo over HTTP: /actuator/tunnel and /actuator/prometheus show the greetings going through the tunnel.
@@ -32,6 +25,7 @@ import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
     properties = {"tunnel.server.port=0", "demo.interval=20ms",
         "tunnel.server.identity.key-file=target/demo-observability-test/server.key",
         "tunnel.client.known-hosts.file=target/demo-observability-test/known_hosts"})
+@Import(FindTheServerWhereItIs.class)
 class DemoObservabilityTest {
 
     @Value("${local.server.port}")
@@ -88,23 +82,5 @@ class DemoObservabilityTest {
         JsonNode after = json.readTree(http.get().uri("/actuator/tunnel").retrieve().body(String.class))
             .get("endpoints").get(0);
         assertThat(after.get("counters").get("connections-opened").asLong()).isGreaterThan(opened);
-    }
-
-    private static InetSocketAddress loopback(InetSocketAddress bound) {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
-    }
-
-    /** The server is bound to port 0 here: the client finds it where it really is. */
-    @TestConfiguration
-    static class FindTheServerWhereItIs {
-        @Bean
-        TunnelServerResolver demoResolver(TunnelEndpoints endpoints) {
-            return name -> {
-                if (!name.equals("demo")) {
-                    throw new UnknownTunnelServerException(name);
-                }
-                return new TunnelServerTarget("demo", () -> loopback(endpoints.serverAddress()), "demo");
-            };
-        }
     }
 }

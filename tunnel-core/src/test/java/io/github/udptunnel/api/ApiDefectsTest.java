@@ -412,16 +412,7 @@ class ApiDefectsTest {
         TunnelConnection c = track(client.connect(server.localAddress(), SAFETY));
         TunnelConnection s = track(server.accept(SAFETY));
         AtomicReference<Object> received = new AtomicReference<>();
-        Thread receiver = new Thread(() -> {
-            try {
-                received.set(c.receive());
-            } catch (Exception e) {
-                received.set(e);
-            }
-        }, "receiver");
-        receiver.setDaemon(true);
-        receiver.start();
-        waitUntil("the receiver is parked in receive()", () -> parkedIn(receiver, "receive"));
+        Thread receiver = parkAReceiver(c, received);
         Boolean ready;
         try {
             ready = assertTimeoutPreemptively(SAFETY, c::isReady);
@@ -445,16 +436,7 @@ class ApiDefectsTest {
         TunnelConnection c = track(client.connect(server.localAddress(), SAFETY));
         TunnelConnection s = track(server.accept(SAFETY));
         AtomicReference<Object> received = new AtomicReference<>();
-        Thread receiver = new Thread(() -> {
-            try {
-                received.set(c.receive());
-            } catch (Exception e) {
-                received.set(e);
-            }
-        }, "receiver");
-        receiver.setDaemon(true);
-        receiver.start();
-        waitUntil("the receiver is parked in receive()", () -> parkedIn(receiver, "receive"));
+        Thread receiver = parkAReceiver(c, received);
         byte[] tried;
         try {
             tried = assertTimeoutPreemptively(SAFETY, c::tryReceive);
@@ -589,6 +571,21 @@ class ApiDefectsTest {
             m[k] = (byte) (i * 31 + k * 7 + (k >>> 8));
         }
         return m;
+    }
+
+    /** A thread parked in {@code c.receive()}; what it receives, or what it throws, goes into {@code received}. */
+    private static Thread parkAReceiver(TunnelConnection c, AtomicReference<Object> received) {
+        Thread receiver = new Thread(() -> {
+            try {
+                received.set(c.receive());
+            } catch (Exception e) {
+                received.set(e);
+            }
+        }, "receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+        waitUntil("the receiver is parked in receive()", () -> parkedIn(receiver, "receive"));
+        return receiver;
     }
 
     private static boolean parkedIn(Thread t, String method) {
