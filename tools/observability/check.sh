@@ -57,6 +57,7 @@ if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
   fi
 fi
 command -v python3 >/dev/null || fail "python3 is needed (it reads the dashboards and talks to Prometheus)"
+command -v curl >/dev/null || fail "curl is needed"
 say "$(prometheus --version 2>&1 | head -n 1)"
 
 # The files themselves first: cheap, and they need nothing running.
