@@ -9,9 +9,12 @@ import io.github.udptunnel.crypto.PublicKey;
  *
  * @param smoothedRttNanos -1 before the first sample
  * @param window           the congestion window, packets
+ * @param serverKey        the server's long-term key, on a client; null on a server
  * @param lastReceivedNanos when the last authentic packet arrived, in the engine's time base
+ * @param connectionKey    the connection's key C' (the client's fresh public key, which names the connection on both
+ *                         sides): on a server, the peer's key, as {@code wg show} shows one
  */
 public record ConnectionStats(InetSocketAddress peer, PublicKey serverKey, long smoothedRttNanos, int window,
                               long bytesSent, long bytesReceived, long packetsSent, long packetsReceived,
-                              long retransmits, long lastReceivedNanos) {
+                              long retransmits, long lastReceivedNanos, PublicKey connectionKey) {
 }

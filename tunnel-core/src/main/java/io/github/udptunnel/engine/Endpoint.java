@@ -877,7 +877,7 @@ public final class Endpoint implements DatagramEngine {
         }
         return new ConnectionStats(c.peer, c.serverKey, c.rtt.hasSample() ? c.rtt.smoothed() : -1,
             c.sender.congestion == null ? 0 : c.sender.congestion.window(), c.bytesSent, c.bytesReceived,
-            c.packetsSent, c.packetsReceived, c.retransmits, c.lastReceived);
+            c.packetsSent, c.packetsReceived, c.retransmits, c.lastReceived, PublicKey.of(keys, c.slot * 32));
     }
 
     /** A row for every connection that has a slot: what {@code wg show} prints. */

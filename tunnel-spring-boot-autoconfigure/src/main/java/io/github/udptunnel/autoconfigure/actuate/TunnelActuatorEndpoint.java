@@ -164,10 +164,9 @@ public class TunnelActuatorEndpoint {
         for (ConnectionStats s : all) {
             String peer = address(s.peer());
             Long opened = openedAt.get(peer);
-            String peerKey = managed.role() == TunnelRole.CLIENT && s.serverKey() != null
-                ? s.serverKey().fingerprint() : null;
+            PublicKey peerKey = managed.role() == TunnelRole.CLIENT ? s.serverKey() : s.connectionKey();
             rows.add(new ConnectionReport(managed.role().name().toLowerCase(java.util.Locale.ROOT) + "/" + peer, peer,
-                peerKey, opened == null ? null : (now - opened) / 1_000_000,
+                peerKey == null ? null : peerKey.fingerprint(), opened == null ? null : (now - opened) / 1_000_000,
                 s.lastReceivedNanos() == 0 ? null : Math.max(0, (now - s.lastReceivedNanos()) / 1_000_000),
                 s.smoothedRttNanos() < 0 ? null : s.smoothedRttNanos() / 1e6, s.window(), s.bytesSent(),
                 s.bytesReceived(), s.packetsSent(), s.packetsReceived(), s.retransmits(), opened != null));
@@ -228,8 +227,8 @@ public class TunnelActuatorEndpoint {
      * One connection, as {@code wg show} shows a peer.
      *
      * @param id                  {@code role/peer}: the path under /actuator/tunnel that shows or closes it
-     * @param peerKeyFingerprint  on a client, the server's key; null on a server (a client has only its fresh
-     *                            per-connection key, which the core does not expose)
+     * @param peerKeyFingerprint  on a client, the server's long-term key; on a server, the client's fresh key for this
+     *                            connection (C', which names the connection: clients have no long-term key)
      * @param ageMillis           since the connection was opened or accepted; null for one the starter does not hold
      * @param lastActivityMillisAgo since the last authentic packet from the peer
      * @param rttMillis           smoothed round-trip time; null before the first sample

@@ -137,6 +137,8 @@ class TunnelObservabilityTests {
             assertThat(row.rttMillis()).isNotNull().isPositive();
             assertThat(row.window()).isPositive();
             assertThat(row.id()).isEqualTo("server/" + row.peer());
+            assertThat(row.peerKeyFingerprint()).as("the client's key for this connection, C'").startsWith("SHA256:")
+                .isNotEqualTo(key.publicKey().fingerprint());
 
             EndpointReport client = report.endpoints().get(1);
             assertThat(client.keyFingerprint()).isNull();
