@@ -162,6 +162,48 @@ class TunnelObservabilityTests {
         });
     }
 
+    /**
+     * No cookie secret (minute key), private key or connection key can reach the endpoint's output: its reports are
+     * records of names, addresses, fingerprints and numbers only, which this checks type by type (a field added later
+     * that could carry bytes or a key fails here).
+     */
+    @Test
+    void theEndpointsReportsCanHoldNoSecret() {
+        java.util.Set<Class<?>> allowed = java.util.Set.of(String.class, long.class, Long.class, int.class,
+            Integer.class, double.class, Double.class, boolean.class, Boolean.class);
+        java.util.ArrayDeque<Class<?>> toCheck = new java.util.ArrayDeque<>(List.of(
+            TunnelActuatorEndpoint.TunnelReport.class, TunnelActuatorEndpoint.CloseResult.class));
+        java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+        while (!toCheck.isEmpty()) {
+            Class<?> record = toCheck.poll();
+            if (!seen.add(record)) {
+                continue;
+            }
+            assertThat(record.isRecord()).as("%s is a record", record).isTrue();
+            for (java.lang.reflect.RecordComponent c : record.getRecordComponents()) {
+                java.lang.reflect.Type type = c.getGenericType();
+                if (type instanceof java.lang.reflect.ParameterizedType p) {
+                    for (java.lang.reflect.Type argument : p.getActualTypeArguments()) {
+                        Class<?> a = (Class<?>) argument;
+                        if (a.isRecord()) {
+                            toCheck.add(a);
+                        } else {
+                            assertThat(allowed).as("%s.%s holds %s", record.getSimpleName(), c.getName(), a)
+                                .contains(a);
+                        }
+                    }
+                } else if (c.getType().isRecord()) {
+                    toCheck.add(c.getType());
+                } else {
+                    assertThat(allowed).as("%s.%s is a %s", record.getSimpleName(), c.getName(), c.getType())
+                        .contains(c.getType());
+                }
+            }
+        }
+        assertThat(seen).contains(TunnelActuatorEndpoint.EndpointReport.class,
+            TunnelActuatorEndpoint.ConnectionReport.class);
+    }
+
     @Test
     void deletingAConnectionClosesItAndTheClientSeesTheClose() {
         runner().run(context -> {
