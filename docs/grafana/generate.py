@@ -95,13 +95,19 @@ ROWS = [
              thresholds=[("green", None), ("orange", 1)]),
     ]),
     ("RTT and reliability", [
-        dict(title="RTT (smoothed, over open connections)", type="timeseries", unit="s", w=12, h=8,
+        dict(title="RTT percentiles (samples)", type="timeseries", unit="s", w=8, h=8,
+             description="50th, 90th and 99th percentiles of the RTT samples (one per acknowledging packet) from "
+                         "tunnel_rtt_samples_total, whose buckets are tagged le_seconds (label_replace makes it the "
+                         "le that histogram_quantile wants), over the rate interval.",
+             queries=[q("histogram_quantile(%s, sum by (role, le) (label_replace(rate(tunnel_rtt_samples_total{%s}%s), "
+                        "\"le\", \"$1\", \"le_seconds\", \"(.*)\")))" % (p, I, RATE), "{{role}} p%s" % n)
+                      for p, n in (("0.5", "50"), ("0.9", "90"), ("0.99", "99"))]),
+        dict(title="RTT (smoothed, over open connections)", type="timeseries", unit="s", w=8, h=8,
              description="tunnel_rtt_mean_seconds and tunnel_rtt_max_seconds: mean and largest smoothed RTT of the "
-                         "open connections (gauges; the core keeps a smoothed RTT per connection, not samples, so "
-                         "there are no percentiles). Alert: TunnelRttHigh.",
+                         "open connections right now (gauges). Alert: TunnelRttHigh.",
              queries=[q("tunnel_rtt_mean_seconds{%s}" % I, "{{instance}} {{role}} mean"),
                       q("tunnel_rtt_max_seconds{%s}" % I, "{{instance}} {{role}} max")]),
-        dict(title="Retransmissions and losses", type="timeseries", unit="ops", w=12, h=8,
+        dict(title="Retransmissions and losses", type="timeseries", unit="ops", w=8, h=8,
              description="Resending (tunnel_retransmits_total, tunnel_fast_retransmits_total, "
                          "tunnel_retransmission_timeouts_total) and losses as Vegas tells them apart "
                          "(tunnel_losses_total by kind), per second.",

@@ -75,7 +75,8 @@ def substitute(expr, variables):
         if name in variables:
             return variables[name]
         raise KeyError("unknown variable $%s in: %s" % (name, expr))
-    return re.sub(r"\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]|\$(\w+)", value, expr)
+    # A variable's name starts with a letter or _, as Grafana's do: "$1" in label_replace is PromQL's, left alone.
+    return re.sub(r"\$\{([A-Za-z_]\w*)(?::\w+)?\}|\[\[([A-Za-z_]\w*)\]\]|\$([A-Za-z_]\w*)", value, expr)
 
 
 def dashboards(url, files):

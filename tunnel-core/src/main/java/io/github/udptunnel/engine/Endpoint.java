@@ -334,6 +334,9 @@ public final class Endpoint implements DatagramEngine {
         }
         c.receiver.noteTimestamp(m.timestamp(), now);
         long rttSample = rttSample(now, m);
+        if (rttSample >= 0) {
+            stats.recordRtt(rttSample);
+        }
         Sender s = c.sender;
         long roomBefore = s.room();
         s.onAck(now, m, rttSample, ackOutcome);

@@ -14,6 +14,16 @@ public final class EngineStats {
 
     private final AtomicLongArray values = new AtomicLongArray(DROP_BASE + DropReason.values().length);
 
+    /**
+     * Upper bounds of the RTT histogram's buckets, in nanoseconds (a last bucket takes everything above): fixed, so
+     * that recording a sample is a few compares and one store, and Prometheus can add histograms across instances.
+     */
+    private static final long[] RTT_BOUNDS_NANOS = {
+        100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L, 10_000_000L, 25_000_000L, 50_000_000L,
+        100_000_000L, 250_000_000L, 500_000_000L, 1_000_000_000L, 2_500_000_000L, 5_000_000_000L};
+    /** RTT samples by bucket (not cumulative); the last one counts samples above every bound. */
+    private final AtomicLongArray rttSamples = new AtomicLongArray(RTT_BOUNDS_NANOS.length + 1);
+
     private final java.util.concurrent.atomic.AtomicLong openConnections = new java.util.concurrent.atomic.AtomicLong();
     private volatile long maxConnections;
     private final java.util.concurrent.atomic.AtomicLong freeSegments = new java.util.concurrent.atomic.AtomicLong();
@@ -64,6 +74,32 @@ public final class EngineStats {
      */
     public boolean underLoad(long nowNanos) {
         return loadEverSeen && nowNanos - lastLoadNanos < HandshakeRateLimiter.LOAD_HOLD_NANOS;
+    }
+
+    /** One RTT sample (the engine's thread; nothing allocated). */
+    void recordRtt(long nanos) {
+        int i = 0;
+        while (i < RTT_BOUNDS_NANOS.length && nanos > RTT_BOUNDS_NANOS[i]) {
+            i++;
+        }
+        rttSamples.setRelease(i, rttSamples.getPlain(i) + 1);
+    }
+
+    /** The RTT histogram's bucket bounds in nanoseconds; {@link #rttSamplesAtMost} takes an index into them. */
+    public static long[] rttBucketBoundsNanos() {
+        return RTT_BOUNDS_NANOS.clone();
+    }
+
+    /**
+     * RTT samples of at most the bound at {@code bucket} (cumulative, as a Prometheus histogram's {@code le}
+     * buckets); with {@code bucket} = the number of bounds, every sample.
+     */
+    public long rttSamplesAtMost(int bucket) {
+        long total = 0;
+        for (int i = 0; i <= bucket; i++) {
+            total += rttSamples.getAcquire(i);
+        }
+        return total;
     }
 
     void increment(Counter counter) {

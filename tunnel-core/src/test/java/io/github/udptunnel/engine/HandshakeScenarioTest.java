@@ -37,5 +37,15 @@ class HandshakeScenarioTest {
         TunnelFixture.Transfer t = f.transfer(f.client, c, f.server, s, 1 << 20, 4000, Duration.ofSeconds(30));
         assertThat(t.completed).as(f.toString()).isTrue();
         assertThat(t.intact()).isTrue();
+
+        // The RTT histogram: 5 ms each way, so no sample at or below 5 ms, and all of them well below 100 ms.
+        long[] bounds = EngineStats.rttBucketBoundsNanos();
+        int fiveMs = java.util.Arrays.binarySearch(bounds, 5_000_000L);
+        int hundredMs = java.util.Arrays.binarySearch(bounds, 100_000_000L);
+        EngineStats sender = f.client.stats();
+        long samples = sender.rttSamplesAtMost(bounds.length);
+        assertThat(samples).as("RTT samples").isPositive();
+        assertThat(sender.rttSamplesAtMost(fiveMs)).isZero();
+        assertThat(sender.rttSamplesAtMost(hundredMs)).isEqualTo(samples);
     }
 }

@@ -141,6 +141,20 @@ public class TunnelMeterBinder implements MeterBinder, AutoCloseable {
             role, managed, s -> s.underLoad(System.nanoTime()) ? 1 : 0);
         Gauge.builder("tunnel.up", managed, m -> m.isRunning() && m.endpoint().isOpen() ? 1 : 0)
             .description("1 while the endpoint is open (its worker alive), else 0").tags(role).register(registry);
+        // Every RTT sample the engine took, in cumulative buckets by upper bound in seconds. The tag is le_seconds, not
+        // le: Micrometer cannot make a Prometheus histogram from counts kept elsewhere, and a counter with an le label
+        // is not a valid exposition. label_replace() turns it into le for histogram_quantile() (docs/OBSERVABILITY.md).
+        long[] bounds = EngineStats.rttBucketBoundsNanos();
+        for (int i = 0; i <= bounds.length; i++) {
+            int bucket = i;
+            String le = i == bounds.length ? "+Inf" : Double.toString(bounds[i] / 1e9);
+            FunctionCounter.builder("tunnel.rtt.samples", managed, m -> {
+                    EngineStats s = stats(m);
+                    return s == null ? 0 : s.rttSamplesAtMost(bucket);
+                })
+                .description("RTT samples (one per acknowledging packet) of at most le_seconds: a histogram's buckets")
+                .tags(role.and("le_seconds", le)).register(registry);
+        }
         RttSnapshot rtt = new RttSnapshot(managed);
         Gauge.builder("tunnel.rtt.mean", rtt, r -> r.get()[0])
             .description("Mean smoothed round-trip time over the open connections").baseUnit("seconds")

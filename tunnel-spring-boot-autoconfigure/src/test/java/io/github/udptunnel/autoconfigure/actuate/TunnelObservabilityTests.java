@@ -269,6 +269,13 @@ class TunnelObservabilityTests {
             assertThat(registry.get("tunnel.connections.max").tags("role", "server").gauge().value()).isPositive();
             assertThat(registry.get("tunnel.up").tags("role", "client").gauge().value()).isEqualTo(1);
             assertThat(registry.get("tunnel.rtt.mean").tags("role", "client").gauge().value()).isPositive();
+            // The RTT histogram: cumulative buckets, the last (+Inf) holding every sample.
+            double all = registry.get("tunnel.rtt.samples").tags("role", "client", "le_seconds", "+Inf").functionCounter().count();
+            assertThat(all).isPositive();
+            assertThat(registry.get("tunnel.rtt.samples").tags("role", "client", "le_seconds", "5.0").functionCounter().count())
+                .as("loopback RTTs are all below 5 s").isEqualTo(all);
+            assertThat(registry.get("tunnel.rtt.samples").tags("role", "client").functionCounters())
+                .hasSize(io.github.udptunnel.engine.EngineStats.rttBucketBoundsNanos().length + 1);
             FunctionTimer requests = registry.get("tunnel.template.requests")
                 .tags("role", "client", "outcome", "success").functionTimer();
             assertThat(requests.count()).isEqualTo(10);
