@@ -49,7 +49,8 @@ final class Results {
         Boolean met = r.met();
         return "| " + r.what() + " (" + r.unit() + ") | " + cell(r.value()) + " | " + (r.peer() == null ? "" : r.peer())
             + " | " + (r.peerValue() == null ? "" : cell(r.peerValue())) + " | "
-            + (r.peerValue() == null ? "" : format("%.2f", r.ratio())) + " | " + r.goal().text() + " | "
+            + (r.peerValue() == null ? "" : Double.isInfinite(r.ratio()) ? "∞ (peer's is 0)" : format("%.2f", r.ratio()))
+            + " | " + r.goal().text() + " | "
             + (met == null ? "" : met ? "yes" : "**no**") + " |";
     }
 
