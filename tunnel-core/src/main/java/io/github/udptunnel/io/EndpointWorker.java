@@ -11,7 +11,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.agrona.MutableDirectBuffer;
@@ -935,10 +934,5 @@ public final class EndpointWorker {
     @FunctionalInterface
     private interface Task<T> {
         T run() throws Exception;
-    }
-
-    /** For tests: a function of the worker's engine, run on the worker (there are no others). */
-    <T> T inspect(Function<Endpoint, T> f) {
-        return f.apply(engine);
     }
 }
