@@ -43,7 +43,55 @@ public class TunnelProperties implements Validator {
         return listener;
     }
 
-    public static class Server {
+    /** What a server and a client endpoint both have: their connections' timers, message size and shutdown. */
+    public abstract static class EndpointSettings {
+
+        /** A connection that hears nothing authentic from its peer for this long ends (a client's next call opens another). */
+        private Duration idleTimeout = Duration.ofSeconds(30);
+
+        /** Interval of keepalive pings on idle connections; 0 turns them off. */
+        private Duration keepalive = Duration.ZERO;
+
+        /** The largest tunnel message accepted or sent, framing included (about 30 bytes plus route and type). */
+        private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+        /** On shutdown, how long connections may take to deliver what was sent and finish before they are aborted. */
+        private Duration closeDrain = Duration.ofSeconds(2);
+
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getKeepalive() {
+            return keepalive;
+        }
+
+        public void setKeepalive(Duration keepalive) {
+            this.keepalive = keepalive;
+        }
+
+        public DataSize getMaxMessageSize() {
+            return maxMessageSize;
+        }
+
+        public void setMaxMessageSize(DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public Duration getCloseDrain() {
+            return closeDrain;
+        }
+
+        public void setCloseDrain(Duration closeDrain) {
+            this.closeDrain = closeDrain;
+        }
+    }
+
+    public static class Server extends EndpointSettings {
 
         /** Whether to run a tunnel server. Default: on when tunnel.server.port is set. */
         private Boolean enabled;
@@ -65,18 +113,6 @@ public class TunnelProperties implements Validator {
 
         /** Limits on handshake work (HELLO and INIT packets), globally and per source address. */
         private final Handshake handshake = new Handshake();
-
-        /** A connection that hears nothing authentic from its peer for this long ends. */
-        private Duration idleTimeout = Duration.ofSeconds(30);
-
-        /** Interval of keepalive pings on idle connections; 0 turns them off. */
-        private Duration keepalive = Duration.ZERO;
-
-        /** The largest tunnel message accepted or sent, framing included (about 30 bytes plus route and type). */
-        private DataSize maxMessageSize = DataSize.ofMegabytes(1);
-
-        /** On shutdown, how long connections may take to deliver what was sent and finish before they are aborted. */
-        private Duration closeDrain = Duration.ofSeconds(2);
 
         /**
          * Bind with SO_REUSEPORT, so that several instances of a fleet (all with the same identity) share the port
@@ -140,37 +176,6 @@ public class TunnelProperties implements Validator {
             return handshake;
         }
 
-        public Duration getIdleTimeout() {
-            return idleTimeout;
-        }
-
-        public void setIdleTimeout(Duration idleTimeout) {
-            this.idleTimeout = idleTimeout;
-        }
-
-        public Duration getKeepalive() {
-            return keepalive;
-        }
-
-        public void setKeepalive(Duration keepalive) {
-            this.keepalive = keepalive;
-        }
-
-        public DataSize getMaxMessageSize() {
-            return maxMessageSize;
-        }
-
-        public void setMaxMessageSize(DataSize maxMessageSize) {
-            this.maxMessageSize = maxMessageSize;
-        }
-
-        public Duration getCloseDrain() {
-            return closeDrain;
-        }
-
-        public void setCloseDrain(Duration closeDrain) {
-            this.closeDrain = closeDrain;
-        }
     }
 
     public static class Identity {
@@ -251,7 +256,7 @@ public class TunnelProperties implements Validator {
         }
     }
 
-    public static class Client {
+    public static class Client extends EndpointSettings {
 
         /** Whether to run a tunnel client and a TunnelTemplate. Default: on when a server is named under tunnel.client.servers. */
         private Boolean enabled;
@@ -264,18 +269,6 @@ public class TunnelProperties implements Validator {
 
         /** How long sendAndReceive waits for a reply, unless told otherwise. */
         private Duration replyTimeout = Duration.ofSeconds(5);
-
-        /** A pooled connection that hears nothing from its server for this long ends (the next call opens another). */
-        private Duration idleTimeout = Duration.ofSeconds(30);
-
-        /** Interval of keepalive pings on idle connections; 0 turns them off. */
-        private Duration keepalive = Duration.ZERO;
-
-        /** The largest tunnel message accepted or sent, framing included. */
-        private DataSize maxMessageSize = DataSize.ofMegabytes(1);
-
-        /** On shutdown, how long connections may take to deliver what was sent and finish before they are aborted. */
-        private Duration closeDrain = Duration.ofSeconds(2);
 
         /** Where server keys are pinned on first use (trust on first use, as SSH's known_hosts). */
         private final KnownHostsSettings knownHosts = new KnownHostsSettings();
@@ -312,37 +305,6 @@ public class TunnelProperties implements Validator {
             this.replyTimeout = replyTimeout;
         }
 
-        public Duration getIdleTimeout() {
-            return idleTimeout;
-        }
-
-        public void setIdleTimeout(Duration idleTimeout) {
-            this.idleTimeout = idleTimeout;
-        }
-
-        public Duration getKeepalive() {
-            return keepalive;
-        }
-
-        public void setKeepalive(Duration keepalive) {
-            this.keepalive = keepalive;
-        }
-
-        public DataSize getMaxMessageSize() {
-            return maxMessageSize;
-        }
-
-        public void setMaxMessageSize(DataSize maxMessageSize) {
-            this.maxMessageSize = maxMessageSize;
-        }
-
-        public Duration getCloseDrain() {
-            return closeDrain;
-        }
-
-        public void setCloseDrain(Duration closeDrain) {
-            this.closeDrain = closeDrain;
-        }
 
         public KnownHostsSettings getKnownHosts() {
             return knownHosts;
@@ -481,6 +443,15 @@ public class TunnelProperties implements Validator {
     /** The engine's windows and ring records are ints: stay well below 2 GiB. */
     static final long MAX_MESSAGE_SIZE = 256L << 20;
 
+    /** The settings a server and a client share, under {@code tunnel.<side>.}. */
+    private static void validateEndpoint(Errors errors, String side, EndpointSettings e) {
+        String prefix = "tunnel." + side + ".";
+        positive(errors, side + ".idleTimeout", prefix + "idle-timeout", e.getIdleTimeout());
+        notNegative(errors, side + ".keepalive", prefix + "keepalive", e.getKeepalive());
+        notNegative(errors, side + ".closeDrain", prefix + "close-drain", e.getCloseDrain());
+        messageSize(errors, side + ".maxMessageSize", prefix + "max-message-size", e.getMaxMessageSize());
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return TunnelProperties.class.isAssignableFrom(type);
@@ -500,10 +471,7 @@ public class TunnelProperties implements Validator {
             errors.rejectValue("server.maxConnections", "range", "tunnel.server.max-connections must be at least 1");
         }
         positive(errors, "server.minuteKeyPeriod", "tunnel.server.minute-key-period", s.minuteKeyPeriod);
-        positive(errors, "server.idleTimeout", "tunnel.server.idle-timeout", s.idleTimeout);
-        notNegative(errors, "server.keepalive", "tunnel.server.keepalive", s.keepalive);
-        notNegative(errors, "server.closeDrain", "tunnel.server.close-drain", s.closeDrain);
-        messageSize(errors, "server.maxMessageSize", "tunnel.server.max-message-size", s.maxMessageSize);
+        validateEndpoint(errors, "server", s);
         atLeastOne(errors, "server.handshake.rate", "tunnel.server.handshake.rate", s.handshake.rate);
         atLeastOne(errors, "server.handshake.burst", "tunnel.server.handshake.burst", s.handshake.burst);
         atLeastOne(errors, "server.handshake.perSourceRate", "tunnel.server.handshake.per-source-rate",
@@ -526,10 +494,7 @@ public class TunnelProperties implements Validator {
         Client c = p.client;
         positive(errors, "client.connectTimeout", "tunnel.client.connect-timeout", c.connectTimeout);
         positive(errors, "client.replyTimeout", "tunnel.client.reply-timeout", c.replyTimeout);
-        positive(errors, "client.idleTimeout", "tunnel.client.idle-timeout", c.idleTimeout);
-        notNegative(errors, "client.keepalive", "tunnel.client.keepalive", c.keepalive);
-        notNegative(errors, "client.closeDrain", "tunnel.client.close-drain", c.closeDrain);
-        messageSize(errors, "client.maxMessageSize", "tunnel.client.max-message-size", c.maxMessageSize);
+        validateEndpoint(errors, "client", c);
         Map<String, String> pinnedByAddress = new java.util.HashMap<>();
         for (Map.Entry<String, NamedServer> e : c.servers.entrySet()) {
             String prefix = "tunnel.client.servers." + e.getKey();
