@@ -406,22 +406,8 @@ class ApiDefectsTest {
      */
     @Test
     void isReadyAnswersWhileAnotherThreadReceives() throws Exception {
-        Duration idle = Duration.ofMinutes(5);
-        TunnelEndpoint server = open(TunnelEndpoint.server(SERVER_KEY).engine(b -> b.idleTimeout(idle)));
-        TunnelEndpoint client = open(client().engine(b -> b.idleTimeout(idle)));
-        TunnelConnection c = track(client.connect(server.localAddress(), SAFETY));
-        TunnelConnection s = track(server.accept(SAFETY));
-        AtomicReference<Object> received = new AtomicReference<>();
-        Thread receiver = parkAReceiver(c, received);
-        Boolean ready;
-        try {
-            ready = assertTimeoutPreemptively(SAFETY, c::isReady);
-        } finally {
-            s.send("wake".getBytes(UTF_8));
-            receiver.join(SAFETY.toMillis());
-        }
+        Boolean ready = callWhileAnotherThreadReceives(c -> c::isReady);
         assertThat(ready).isFalse();
-        assertThat(received.get()).isEqualTo("wake".getBytes(UTF_8));
     }
 
     /**
@@ -430,6 +416,17 @@ class ApiDefectsTest {
      */
     @Test
     void tryReceiveNeverWaitsBehindAParkedReceive() throws Exception {
+        byte[] tried = callWhileAnotherThreadReceives(c -> c::tryReceive);
+        assertThat(tried).isNull();
+    }
+
+    /**
+     * Calls {@code call} on a connection while another thread is parked in its receive(), under a preemptive timeout
+     * (the hang detector for the code before the fix); then lets the parked thread have its message.
+     */
+    private <T> T callWhileAnotherThreadReceives(
+        java.util.function.Function<TunnelConnection, org.junit.jupiter.api.function.ThrowingSupplier<T>> call)
+        throws Exception {
         Duration idle = Duration.ofMinutes(5);
         TunnelEndpoint server = open(TunnelEndpoint.server(SERVER_KEY).engine(b -> b.idleTimeout(idle)));
         TunnelEndpoint client = open(client().engine(b -> b.idleTimeout(idle)));
@@ -437,15 +434,15 @@ class ApiDefectsTest {
         TunnelConnection s = track(server.accept(SAFETY));
         AtomicReference<Object> received = new AtomicReference<>();
         Thread receiver = parkAReceiver(c, received);
-        byte[] tried;
+        T result;
         try {
-            tried = assertTimeoutPreemptively(SAFETY, c::tryReceive);
+            result = assertTimeoutPreemptively(SAFETY, call.apply(c));
         } finally {
             s.send("wake".getBytes(UTF_8));
             receiver.join(SAFETY.toMillis());
         }
-        assertThat(tried).isNull();
         assertThat(received.get()).isEqualTo("wake".getBytes(UTF_8));
+        return result;
     }
 
     /**
