@@ -26,8 +26,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.udptunnel.autoconfigure.client.TunnelServerResolver;
-import io.github.udptunnel.autoconfigure.client.TunnelServerTarget;
-import io.github.udptunnel.autoconfigure.client.UnknownTunnelServerException;
 import io.github.udptunnel.autoconfigure.endpoint.ManagedTunnelEndpoint;
 import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
 import io.github.udptunnel.autoconfigure.listener.TunnelListener;
@@ -104,12 +102,7 @@ class TunnelRoundTripTests {
         /** "self" is this context's own server, at the port it really bound. */
         @Bean
         TunnelServerResolver selfResolver(TunnelEndpoints endpoints) {
-            return name -> {
-                if (!name.equals("self")) {
-                    throw new UnknownTunnelServerException(name);
-                }
-                return new TunnelServerTarget("self", endpoints::serverAddress, "self");
-            };
+            return SelfServer.resolver(endpoints);
         }
     }
 

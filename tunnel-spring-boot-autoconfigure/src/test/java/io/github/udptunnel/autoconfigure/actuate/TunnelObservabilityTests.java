@@ -35,9 +35,8 @@ import io.github.udptunnel.autoconfigure.TunnelAutoConfiguration;
 import io.github.udptunnel.autoconfigure.actuate.TunnelActuatorEndpoint.ConnectionReport;
 import io.github.udptunnel.autoconfigure.actuate.TunnelActuatorEndpoint.EndpointReport;
 import io.github.udptunnel.autoconfigure.actuate.TunnelActuatorEndpoint.TunnelReport;
+import io.github.udptunnel.autoconfigure.SelfServer;
 import io.github.udptunnel.autoconfigure.client.TunnelServerResolver;
-import io.github.udptunnel.autoconfigure.client.TunnelServerTarget;
-import io.github.udptunnel.autoconfigure.client.UnknownTunnelServerException;
 import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
 import io.github.udptunnel.autoconfigure.jdbc.TunnelJdbcKnownHostsAutoConfiguration;
 import io.github.udptunnel.autoconfigure.listener.TunnelListener;
@@ -73,12 +72,7 @@ class TunnelObservabilityTests {
 
         @Bean
         TunnelServerResolver selfResolver(TunnelEndpoints endpoints) {
-            return name -> {
-                if (!name.equals("self")) {
-                    throw new UnknownTunnelServerException(name);
-                }
-                return new TunnelServerTarget("self", endpoints::serverAddress, "self");
-            };
+            return SelfServer.resolver(endpoints);
         }
     }
 
