@@ -54,6 +54,7 @@ public final class HandshakeRateLimiter {
     /** Debited by every request, allowed or not: whether the endpoint is under load. */
     private long demandTokens;
     private boolean loadSeen;
+    private boolean lastAllowUnderLoad;
     private long lastLoadNanos;
 
     private final long sourceCost;
@@ -109,6 +110,7 @@ public final class HandshakeRateLimiter {
     public boolean allow(long nowNanos, InetAddress source) {
         refillGlobal(nowNanos);
         boolean underLoad = isUnderLoad(nowNanos);
+        lastAllowUnderLoad = underLoad;
         demandTokens = Math.max(0, demandTokens - globalCost);
         if (globalTokens < globalCost) {
             return false;
@@ -123,6 +125,11 @@ public final class HandshakeRateLimiter {
         }
         globalTokens -= globalCost;
         return true;
+    }
+
+    /** Whether the last {@link #allow} found the server under load (so per-source limits applied to it). */
+    public boolean lastAllowUnderLoad() {
+        return lastAllowUnderLoad;
     }
 
     /** The caller sees load by other means (its input is backlogged): per-source limits apply for a second. */

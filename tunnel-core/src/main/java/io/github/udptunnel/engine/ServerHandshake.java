@@ -76,7 +76,7 @@ final class ServerHandshake {
     /** A handshake the limiter looked at: if it now sees load, say so where other threads can read it. */
     private boolean allowed(long now, InetSocketAddress from) {
         boolean allowed = limiter.allow(now, from.getAddress());
-        if (limiter.underLoad(now)) {
+        if (limiter.lastAllowUnderLoad()) {
             stats.loadSeen(now);
         }
         return allowed;
