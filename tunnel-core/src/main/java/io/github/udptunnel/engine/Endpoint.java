@@ -883,6 +883,12 @@ public final class Endpoint implements DatagramEngine {
             c.packetsSent, c.packetsReceived, c.retransmits, c.lastReceived, PublicKey.of(keys, c.slot * 32));
     }
 
+    /** The connection's congestion control, for the engine's own tests; null for an unknown handle. */
+    CongestionControl congestion(long handle) {
+        Connection c = find(handle);
+        return c == null ? null : c.sender.congestion;
+    }
+
     /** A row for every connection that has a slot: what {@code wg show} prints. */
     public java.util.List<ConnectionStats> allConnectionStats() {
         java.util.List<ConnectionStats> rows = new java.util.ArrayList<>();
@@ -966,9 +972,7 @@ public final class Endpoint implements DatagramEngine {
         c.retransmits = 0;
         c.openedAt = now;
         c.rtt.reset();
-        CongestionControl cc = config.renoForComparison ? new Reno(config.bufferSegments)
-            : new Vegas(config.bufferSegments);
-        c.sender.reset(cc, config.sendBufferBytes);
+        c.sender.reset(config.congestionAlgorithm.create(config.bufferSegments), config.sendBufferBytes);
         c.receiver.reset(config.receiveWindowBytes, config.maxMessageBytes);
         index.add(slot);
         c.indexed = true;
