@@ -883,12 +883,6 @@ public final class Endpoint implements DatagramEngine {
             c.packetsSent, c.packetsReceived, c.retransmits, c.lastReceived, PublicKey.of(keys, c.slot * 32));
     }
 
-    /** The connection's congestion control, for the engine's own tests; null for an unknown handle. */
-    CongestionControl congestion(long handle) {
-        Connection c = find(handle);
-        return c == null ? null : c.sender.congestion;
-    }
-
     /** A row for every connection that has a slot: what {@code wg show} prints. */
     public java.util.List<ConnectionStats> allConnectionStats() {
         java.util.List<ConnectionStats> rows = new java.util.ArrayList<>();

@@ -19,10 +19,13 @@ package io.github.udptunnel.engine;
  *       is congestion: the window drops by the whole queue estimate;</li>
  *   <li>every {@link #BASE_REFRESH_NANOS} the flow takes its packets out of the queue for a round and re-measures its
  *       base RTT ({@link BaseRefresh});</li>
- *   <li>competing: when more than {@link Vegas#BETA} stay queued for {@link #PERSISTENT_ROUNDS} judged rounds although
- *       the flow drained its share each time, someone else holds the queue (a loss-based flow fills buffers). Yielding
- *       further would hand it the link, so the flow grows by one packet a round and keeps 0.7 of its window on a loss,
- *       as CUBIC does, until a round sees the queue gone.</li>
+ *   <li>competing: when the queueing delay stays above {@link #CROWDED_DELAY} of the base RTT for
+ *       {@link #PERSISTENT_ROUNDS} judged rounds, someone else holds the queue: flows of this kind keep a few packets
+ *       each, a loss-based flow fills the buffer. Yielding further would hand it the link, so the flow then grows by
+ *       a thirty-second of its window a round and halves on a loss (no deeper than its own share of the queue), until
+ *       the delay stays below {@link #EMPTY_DELAY} for {@link #CALM_ROUNDS} rounds. For {@link #LATELY_NANOS} after
+ *       that it neither yields to a queue nor refreshes its base, and competes again as soon as the delay rises
+ *       past {@link #EMPTY_DELAY}: the loss-based flow is likely still there.</li>
  * </ul>
  */
 final class ProbingVegas implements CongestionControl {
@@ -33,8 +36,14 @@ final class ProbingVegas implements CongestionControl {
     static final int PERSISTENT_ROUNDS = 4;
     /** How often a flow re-measures its base RTT with its own packets out of the queue. */
     static final long BASE_REFRESH_NANOS = 2_000_000_000L;
-    /** The window kept after a loss while competing, as CUBIC's beta. */
-    static final double COMPETING_DECREASE = 0.7;
+    /** Queueing delay, a fraction of the base RTT, that delay-based flows do not keep: someone else fills the buffer. */
+    static final double CROWDED_DELAY = 0.25;
+    /** Queueing delay below which the buffer counts as drained. */
+    static final double EMPTY_DELAY = 0.125;
+    /** How long after competing a queue is still taken as the loss-based flow's: no yielding, no base refresh. */
+    static final long LATELY_NANOS = 10_000_000_000L;
+    /** Rounds the buffer must stay drained, while this flow grows, before it stops competing. */
+    static final int CALM_ROUNDS = 4;
 
     private final int maxWindow;
     private double window = Vegas.INITIAL_WINDOW;
@@ -45,6 +54,10 @@ final class ProbingVegas implements CongestionControl {
     /** The next round's RTT was measured on packets sent before the last change: it is not judged. */
     private boolean settling;
     private int queuedRounds;
+    /** When this flow last stopped competing. */
+    private long competedUntil = Long.MIN_VALUE / 2;
+    private int calmRounds;
+    private long lastRtt;
 
     private long roundEnd;
     private long roundMinRtt = Long.MAX_VALUE;
@@ -97,7 +110,7 @@ final class ProbingVegas implements CongestionControl {
             baseRtt = pathMinimum;
             refreshAt = now + BASE_REFRESH_NANOS;
         }
-        if (refresh.onRound(now, rtt)) {
+        if (refresh.onRound(now, rtt, pathMinimum)) {
             return;
         }
         baseRtt = Math.min(baseRtt, rtt);
@@ -110,18 +123,43 @@ final class ProbingVegas implements CongestionControl {
             }
             return;
         }
+        lastRtt = rtt;
         if (settling && !competing) {
             // This round's packets left before the last change: its RTT does not show what the change did.
             settling = false;
             return;
         }
-        if (queued <= Vegas.BETA) {
-            queuedRounds = 0;
-            competing = false;
-            if (now >= refreshAt) {
-                refresh.start();
+        double delay = (double) (rtt - baseRtt) / baseRtt;
+        if (competing) {
+            calmRounds = delay < EMPTY_DELAY ? calmRounds + 1 : 0;
+            if (calmRounds < CALM_ROUNDS) {
+                compete();
                 return;
             }
+            competing = false;                                  // the queue stayed away: so did the competitor
+            competedUntil = now;
+        }
+        // A loss-based flow that was here lately likely still is: it is met again at a lower delay, and meanwhile
+        // this flow does not drain for it.
+        boolean lately = now - competedUntil < LATELY_NANOS;
+        if (delay > (lately ? EMPTY_DELAY : CROWDED_DELAY)) {
+            if (++queuedRounds >= (lately ? 1 : PERSISTENT_ROUNDS)) {
+                competing = true;
+                queuedRounds = 0;
+                calmRounds = 0;
+                compete();
+                return;
+            }
+        } else {
+            queuedRounds = 0;
+        }
+        if (lately && queued >= TARGET / 2.0) {
+            settling = true;                                    // holds: the queue it would yield is not its own
+            return;
+        }
+        if (!lately && queued <= Vegas.BETA && now >= refreshAt) {
+            refresh.start();
+            return;
         }
         if (queued < TARGET / 2.0) {
             setWindow(window + step);
@@ -130,10 +168,6 @@ final class ProbingVegas implements CongestionControl {
             // Near the target: halfway to the window that leaves TARGET packets queued (FAST TCP's law).
             step = 1;
             setWindow(window + (TARGET - queued) / 2);
-        } else if (competing || ++queuedRounds >= PERSISTENT_ROUNDS) {
-            competing = true;
-            setWindow(window + 1);
-            return;
         } else {
             // Far above the target: drain down to it at once.
             step = 1;
@@ -162,14 +196,14 @@ final class ProbingVegas implements CongestionControl {
         }
 
         /** True while refreshing: the round is not judged. */
-        boolean onRound(long now, long rtt) {
+        boolean onRound(long now, long rtt, long pathMinimum) {
             if (rounds == 0) {
                 return false;
             }
             if (--rounds == 0) {
-                // A base may rise (the others' packets are now in it), by at most an eighth, so that an error
-                // cannot ratchet it up fast.
-                baseRtt = Math.min(rtt, baseRtt + baseRtt / 8);
+                // A base may rise (the others' packets are now in it), to at most an eighth above the smallest RTT
+                // ever seen: a loss-based flow's queue, which only grows, must not creep into it refresh by refresh.
+                baseRtt = Math.min(rtt, pathMinimum + pathMinimum / 8);
                 refreshAt = now + BASE_REFRESH_NANOS;
                 // Not straight back: another flow may have taken the room. Probe back from half of it.
                 step = Math.max(1, drained / 2);
@@ -179,10 +213,20 @@ final class ProbingVegas implements CongestionControl {
         }
     }
 
+    /**
+     * Growth while competing: a thirty-second of the window a round (Scalable TCP's rate), at least one packet.
+     * Reno's one packet a round would take minutes to win back a share on a path of thousands of packets.
+     */
+    private void compete() {
+        setWindow(window + Math.max(1, window / 32));
+    }
+
     @Override
     public boolean onLoss(long nowNanos) {
         if (competing) {
-            setWindow(window * COMPETING_DECREASE);
+            // As Reno halves, but no deeper than what empties this flow's share of the queue: when the other flows
+            // are ours and lose in the same overflow, the queue then empties and the competition ends.
+            setWindow(Math.max(window / 2, window * baseRtt / lastRtt));
         } else if (queued > Vegas.BETA) {
             step = 1;
             setWindow(window - queued);
@@ -200,15 +244,6 @@ final class ProbingVegas implements CongestionControl {
         slowStart = true;
         step = 1;
         setWindow(Vegas.MIN_WINDOW);
-    }
-
-    /** The last queue estimate, packets. */
-    double queued() {
-        return queued;
-    }
-
-    boolean competing() {
-        return competing;
     }
 
     private void setWindow(double w) {
