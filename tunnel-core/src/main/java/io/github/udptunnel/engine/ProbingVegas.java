@@ -12,13 +12,15 @@ package io.github.udptunnel.engine;
  *       every such round (1, 2, 4, ... packets, at most half the window), so it finds new capacity in a logarithmic
  *       number of rounds where Vegas adds one packet a round;</li>
  *   <li>up to {@link Vegas#BETA} queued: halfway towards the window that would leave exactly {@link #TARGET} queued
- *       (FAST TCP's law); every flow settles with the same few packets queued, so equal flows get equal rates;</li>
+ *       (FAST TCP's law), times a velocity that doubles while the direction holds (Copa's, at most
+ *       {@link #MAX_VELOCITY}); every flow settles with the same few packets queued, so equal flows get equal rates;</li>
  *   <li>more than {@link Vegas#BETA}: the window drops by the excess at once;</li>
  *   <li>a round after a change is not judged: its packets left before the change;</li>
  *   <li>a loss with at most {@link Vegas#BETA} queued is random: retransmitted, the window kept. With more queued it
  *       is congestion: the window drops by the whole queue estimate;</li>
  *   <li>every {@link #BASE_REFRESH_NANOS} the flow takes its packets out of the queue for a round and re-measures its
- *       base RTT ({@link BaseRefresh});</li>
+ *       base RTT ({@link BaseRefresh}); a new smallest RTT (another flow drained) puts its next refresh in step with
+ *       that flow's;</li>
  *   <li>competing: when the queueing delay stays above {@link #CROWDED_DELAY} of the base RTT for
  *       {@link #PERSISTENT_ROUNDS} judged rounds, someone else holds the queue: flows of this kind keep a few packets
  *       each, a loss-based flow fills the buffer. Yielding further would hand it the link, so the flow then grows by
@@ -34,6 +36,8 @@ final class ProbingVegas implements CongestionControl {
     static final int TARGET = 3;
     /** Rounds with a queue this flow did not cause before it competes like a loss-based flow. */
     static final int PERSISTENT_ROUNDS = 4;
+    /** The largest multiple of FAST's step the hold band takes while its direction holds. */
+    static final double MAX_VELOCITY = 16;
     /** How often a flow re-measures its base RTT with its own packets out of the queue. */
     static final long BASE_REFRESH_NANOS = 2_000_000_000L;
     /** Queueing delay, a fraction of the base RTT, that delay-based flows do not keep: someone else fills the buffer. */
@@ -50,6 +54,8 @@ final class ProbingVegas implements CongestionControl {
     private boolean slowStart = true;
     private int slowStartCap = Integer.MAX_VALUE;
     private double step = 1;
+    private double velocity = 1;
+    private int lastDirection;
     private boolean competing;
     /** The next round's RTT was measured on packets sent before the last change: it is not judged. */
     private boolean settling;
@@ -113,7 +119,12 @@ final class ProbingVegas implements CongestionControl {
         if (refresh.onRound(now, rtt, pathMinimum)) {
             return;
         }
-        baseRtt = Math.min(baseRtt, rtt);
+        if (rtt < baseRtt) {
+            // A new smallest RTT: another flow has just drained. Refreshing in step with it means all drain at once
+            // and all see the empty queue, as BBR's flows fall into step for PROBE_RTT.
+            baseRtt = rtt;
+            refreshAt = now + BASE_REFRESH_NANOS;
+        }
         queued = window * (rtt - baseRtt) / rtt;
         if (slowStart) {
             if (queued > Vegas.GAMMA) {
@@ -164,13 +175,19 @@ final class ProbingVegas implements CongestionControl {
         if (queued < TARGET / 2.0) {
             setWindow(window + step);
             step = Math.min(2 * step, Math.max(1, window / 2));
+            velocity = 1;
         } else if (queued <= Vegas.BETA) {
-            // Near the target: halfway to the window that leaves TARGET packets queued (FAST TCP's law).
+            // Near the target: towards the window that leaves TARGET packets queued (FAST TCP's law), faster while
+            // the direction holds (Copa's velocity): on a long path a few packets of difference are a weak signal.
             step = 1;
-            setWindow(window + (TARGET - queued) / 2);
+            int direction = queued < TARGET ? 1 : -1;
+            velocity = direction == lastDirection ? Math.min(MAX_VELOCITY, 2 * velocity) : 1;
+            lastDirection = direction;
+            setWindow(window + velocity * (TARGET - queued) / 2);
         } else {
             // Far above the target: drain down to it at once.
             step = 1;
+            velocity = 1;
             setWindow(window - queued + TARGET);
         }
         settling = true;
