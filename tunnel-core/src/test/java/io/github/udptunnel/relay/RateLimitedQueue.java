@@ -3,7 +3,8 @@ package io.github.udptunnel.relay;
 /**
  * A bottleneck: a transmitter that sends {@code bytesPerSecond} and a drop-tail buffer of {@code limitBytes}
  * in front of it. Pure logic on the times it is given, so the same arrivals always get the same decisions; the
- * relay feeds it {@link System#nanoTime()}, tests feed it numbers. Not thread-safe: the relay thread owns it.
+ * relay feeds it {@link System#nanoTime()}, tests feed it numbers. Synchronized, so that two relays (two threads)
+ * can share one bottleneck, as two paths crossing one router do.
  *
  * <p>The backlog is what the transmitter still has to send, counted as a fluid: {@code (freeAt - now) x rate}, the
  * datagram being serialized included. A datagram that would take the backlog past the limit is dropped whole.
@@ -31,7 +32,7 @@ public final class RateLimitedQueue {
     }
 
     /** Offers {@code bytes} arriving at {@code nowNanos}: when it has left the transmitter, or {@link #DROPPED}. */
-    public long offer(long nowNanos, int bytes) {
+    public synchronized long offer(long nowNanos, int bytes) {
         if (!started || freeAtNanos - nowNanos < 0) {
             freeAtNanos = nowNanos;  // idle: nothing waits
             started = true;
@@ -48,21 +49,21 @@ public final class RateLimitedQueue {
     }
 
     /** Bytes still to send at {@code nowNanos}, rounded up. */
-    public long backlogBytes(long nowNanos) {
+    public synchronized long backlogBytes(long nowNanos) {
         long waiting = freeAtNanos - nowNanos;
         return waiting <= 0 ? 0 : (waiting * bytesPerSecond + 999_999_999L) / 1_000_000_000L;
     }
 
     /** The largest backlog any accepted datagram made; never above the limit. */
-    public long maxBacklogBytes() {
+    public synchronized long maxBacklogBytes() {
         return maxBacklogBytes;
     }
 
-    public long dropped() {
+    public synchronized long dropped() {
         return dropped;
     }
 
-    public long droppedBytes() {
+    public synchronized long droppedBytes() {
         return droppedBytes;
     }
 
@@ -75,7 +76,7 @@ public final class RateLimitedQueue {
     }
 
     @Override
-    public String toString() {
+    public synchronized String toString() {
         return "RateLimitedQueue[" + bytesPerSecond + " B/s, limit " + limitBytes + " B, max backlog "
             + maxBacklogBytes + " B, dropped " + dropped + "]";
     }

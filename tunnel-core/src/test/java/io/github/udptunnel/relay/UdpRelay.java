@@ -729,6 +729,19 @@ public final class UdpRelay implements AutoCloseable {
             this.bottleneck = new RateLimitedQueue(bytesPerSecond, queueLimitBytes);
         }
 
+        /**
+         * Sends this direction's datagrams through {@code shared}, which other directions (of this relay or another)
+         * may use too: flows to different targets then compete for one rate and one buffer.
+         */
+        public void shareBottleneck(RateLimitedQueue shared) {
+            this.bottleneck = Objects.requireNonNull(shared, "shared");
+        }
+
+        /** The bottleneck, or null. */
+        public RateLimitedQueue bottleneck() {
+            return bottleneck;
+        }
+
         /** The largest backlog the bottleneck has held, bytes; never more than its limit. 0 without one. */
         public long maxBacklogBytes() {
             return maxBacklogBytes;
