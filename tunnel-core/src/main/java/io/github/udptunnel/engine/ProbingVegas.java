@@ -141,29 +141,10 @@ final class ProbingVegas implements CongestionControl {
             return;
         }
         double delay = (double) (rtt - baseRtt) / baseRtt;
-        if (competing) {
-            calmRounds = delay < EMPTY_DELAY ? calmRounds + 1 : 0;
-            if (calmRounds < CALM_ROUNDS) {
-                compete();
-                return;
-            }
-            competing = false;                                  // the queue stayed away: so did the competitor
-            competedUntil = now;
+        if (competes(now, delay)) {
+            return;
         }
-        // A loss-based flow that was here lately likely still is: it is met again at a lower delay, and meanwhile
-        // this flow does not drain for it.
         boolean lately = now - competedUntil < LATELY_NANOS;
-        if (delay > (lately ? EMPTY_DELAY : CROWDED_DELAY)) {
-            if (++queuedRounds >= (lately ? 1 : PERSISTENT_ROUNDS)) {
-                competing = true;
-                queuedRounds = 0;
-                calmRounds = 0;
-                compete();
-                return;
-            }
-        } else {
-            queuedRounds = 0;
-        }
         if (lately && queued >= TARGET / 2.0) {
             settling = true;                                    // holds: the queue it would yield is not its own
             return;
@@ -172,13 +153,46 @@ final class ProbingVegas implements CongestionControl {
             refresh.start();
             return;
         }
+        followQueue();
+        settling = true;
+    }
+
+    /** Whether this round goes to the competition with a loss-based flow: entered, kept up, or not left yet. */
+    private boolean competes(long now, double delay) {
+        if (competing) {
+            calmRounds = delay < EMPTY_DELAY ? calmRounds + 1 : 0;
+            if (calmRounds < CALM_ROUNDS) {
+                compete();
+                return true;
+            }
+            competing = false;                                  // the queue stayed away: so did the competitor
+            competedUntil = now;
+        }
+        // A loss-based flow that was here lately likely still is: it is met again at a lower delay.
+        boolean lately = now - competedUntil < LATELY_NANOS;
+        if (delay <= (lately ? EMPTY_DELAY : CROWDED_DELAY)) {
+            queuedRounds = 0;
+            return false;
+        }
+        if (++queuedRounds < (lately ? 1 : PERSISTENT_ROUNDS)) {
+            return false;
+        }
+        competing = true;
+        queuedRounds = 0;
+        calmRounds = 0;
+        compete();
+        return true;
+    }
+
+    /** The delay-based law: probe while the queue estimate shows room, hold near the target, drain above it. */
+    private void followQueue() {
         if (queued < TARGET / 2.0) {
             setWindow(window + step);
             step = Math.min(2 * step, Math.max(1, window / 2));
             velocity = 1;
         } else if (queued <= Vegas.BETA) {
-            // Near the target: towards the window that leaves TARGET packets queued (FAST TCP's law), faster while
-            // the direction holds (Copa's velocity): on a long path a few packets of difference are a weak signal.
+            // Towards the window that leaves TARGET packets queued (FAST TCP's law), faster while the direction holds
+            // (Copa's velocity): on a long path a few packets of difference are a weak signal.
             step = 1;
             int direction = queued < TARGET ? 1 : -1;
             velocity = direction == lastDirection ? Math.min(MAX_VELOCITY, 2 * velocity) : 1;
@@ -190,7 +204,6 @@ final class ProbingVegas implements CongestionControl {
             velocity = 1;
             setWindow(window - queued + TARGET);
         }
-        settling = true;
     }
 
     /**
