@@ -119,9 +119,10 @@ final class ProbingVegas implements CongestionControl {
         if (refresh.onRound(now, rtt, pathMinimum)) {
             return;
         }
-        if (rtt < baseRtt) {
-            // A new smallest RTT: another flow has just drained. Refreshing in step with it means all drain at once
-            // and all see the empty queue, as BBR's flows fall into step for PROBE_RTT.
+        if (rtt < baseRtt - baseRtt / 64) {
+            // Clearly below the base: another flow has just drained. Refreshing in step with it means all drain at
+            // once and all see the empty queue, as BBR's flows fall into step for PROBE_RTT. (A sample only a little
+            // below is the path's noise on a lucky round, which the last refresh counted into the base on purpose.)
             baseRtt = rtt;
             refreshAt = now + BASE_REFRESH_NANOS;
         }
@@ -149,7 +150,7 @@ final class ProbingVegas implements CongestionControl {
             settling = true;                                    // holds: the queue it would yield is not its own
             return;
         }
-        if (!lately && queued <= Vegas.BETA && now >= refreshAt) {
+        if (!lately && now >= refreshAt) {
             refresh.start();
             return;
         }
