@@ -19,8 +19,8 @@ package io.github.udptunnel.engine;
  *   <li>a loss with at most {@link Vegas#BETA} queued is random: retransmitted, the window kept. With more queued it
  *       is congestion: the window drops by the whole queue estimate;</li>
  *   <li>every {@link #BASE_REFRESH_NANOS} the flow takes its packets out of the queue for a round and re-measures its
- *       base RTT ({@link BaseRefresh}); a new smallest RTT (another flow drained) puts its next refresh in step with
- *       that flow's;</li>
+ *       base RTT ({@link BaseRefresh}), the path's noise and the other flows' packets included; a round clearly below
+ *       the base (another flow drained) lowers it and puts the next refresh in step with that flow's;</li>
  *   <li>competing: when the queueing delay stays above {@link #CROWDED_DELAY} of the base RTT for
  *       {@link #PERSISTENT_ROUNDS} judged rounds, someone else holds the queue: flows of this kind keep a few packets
  *       each, a loss-based flow fills the buffer. Yielding further would hand it the link, so the flow then grows by
