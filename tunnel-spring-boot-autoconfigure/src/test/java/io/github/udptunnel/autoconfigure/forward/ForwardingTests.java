@@ -37,7 +37,7 @@ class ForwardingTests {
     Path dir;
 
     @Configuration(proxyBeanMethods = false)
-    static class App {
+    public static class App {
         @Bean
         TunnelServerResolver selfResolver(TunnelEndpoints endpoints) {
             return SelfServer.resolver(endpoints);
