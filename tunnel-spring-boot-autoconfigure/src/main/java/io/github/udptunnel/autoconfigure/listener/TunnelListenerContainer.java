@@ -55,6 +55,8 @@ public class TunnelListenerContainer implements SmartLifecycle {
     private final int maxInFlight;
     private final Duration shutdownTimeout;
     private final Semaphore inFlight;
+    /** Connections the dispatcher has read a message of: a FORWARD is only ever a connection's first message. */
+    private final java.util.Set<TunnelConnection> spoken = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Where connections that ask for a forwarded service go; null when this server forwards nothing. */
     private final ServiceForwarder forwarder;
     private final TunnelListenerStats stats = new TunnelListenerStats();
@@ -167,6 +169,7 @@ public class TunnelListenerContainer implements SmartLifecycle {
             TunnelThreads.shutdown(executor);
         }
         accepted.clear();
+        spoken.clear();
     }
 
     @Override
@@ -212,29 +215,31 @@ public class TunnelListenerContainer implements SmartLifecycle {
         try {
             byte[] message;
             while (running && (message = c.tryReceive()) != null) {
-                if (ForwardProtocol.isRequest(message)) {
+                if (spoken.add(c) && ForwardProtocol.isRequest(message)) {
                     // From here on the connection carries a TCP stream, not frames: the forwarder reads it.
-                    sel.unregister(c);
-                    accepted.remove(c);
+                    forget(sel, c);
                     handOver(c, message);
                     return;
                 }
                 submit(c, message);
             }
             if (c.isPeerFinished()) {
-                sel.unregister(c);
-                accepted.remove(c);
+                forget(sel, c);
                 c.close();
             }
         } catch (EndpointClosedException e) {
-            sel.unregister(c);
-            accepted.remove(c);
+            forget(sel, c);
         } catch (IOException ended) {
-            sel.unregister(c);
-            accepted.remove(c);
+            forget(sel, c);
             c.close();
             log.debug("Tunnel connection from " + c.peer() + " ended: " + ended.getMessage());
         }
+    }
+
+    private void forget(TunnelSelector sel, TunnelConnection c) {
+        sel.unregister(c);
+        accepted.remove(c);
+        spoken.remove(c);
     }
 
     private void handOver(TunnelConnection c, byte[] request) throws IOException {

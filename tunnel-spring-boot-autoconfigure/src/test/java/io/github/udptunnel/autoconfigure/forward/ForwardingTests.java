@@ -44,6 +44,13 @@ class ForwardingTests {
         }
     }
 
+    public static class WithListener {
+        @io.github.udptunnel.autoconfigure.listener.TunnelListener
+        String echo(String request) {
+            return "echo:" + request;
+        }
+    }
+
     private ApplicationContextRunner runner(String... more) {
         return new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(TunnelAutoConfiguration.class))
@@ -171,6 +178,36 @@ class ForwardingTests {
                 assertThat(forward.isOpen()).isFalse();
                 assertThatThrownBy(() -> TcpTargets.connect(forward.localAddress())).isInstanceOf(IOException.class);
             });
+        }
+    }
+
+    @Test
+    void listenersAndForwardsShareTheServerAndAForwardIsOnlyEverAConnectionsFirstMessage() throws Exception {
+        try (TcpTargets.Echo echo = new TcpTargets.Echo()) {
+            runner("tunnel.server.services.echo=" + echo.address(),
+                "tunnel.client.forwards.echo.local-port=0", "tunnel.client.forwards.echo.server=self")
+                .withBean(WithListener.class)
+                .run(context -> {
+                    var template = context.getBean(io.github.udptunnel.autoconfigure.template.TunnelTemplate.class);
+                    assertThat(template.sendAndReceive("self", "hi", String.class)).isEqualTo("echo:hi");
+                    try (Socket s = TcpTargets.connect(local(context.getBean(TunnelForwarder.class), "echo"))) {
+                        s.getOutputStream().write(new byte[] {9});
+                        assertThat(s.getInputStream().read()).isEqualTo(9);
+                    }
+                    // A FORWARD frame after another frame is not a forward: the listeners drop it as malformed.
+                    var stats = context.getBean(io.github.udptunnel.autoconfigure.listener.TunnelListenerContainer.class)
+                        .stats();
+                    long malformedBefore = stats.malformed();
+                    template.execute("self", c -> {
+                        c.send(new io.github.udptunnel.autoconfigure.message.TunnelFrame(
+                            io.github.udptunnel.autoconfigure.message.FrameKind.ONE_WAY, 0, "",
+                            io.github.udptunnel.autoconfigure.message.TunnelPayload.NULL).encode());
+                        c.send(ForwardProtocol.request("echo"));
+                        return null;
+                    });
+                    Awaitility.await().atMost(SAFETY).until(() -> stats.malformed() == malformedBefore + 1);
+                    assertThat(echo.accepted).hasValue(1);
+                });
         }
     }
 
