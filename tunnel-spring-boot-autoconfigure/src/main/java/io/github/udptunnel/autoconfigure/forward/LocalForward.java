@@ -6,8 +6,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import org.apache.commons.logging.Log;
@@ -41,8 +39,7 @@ public final class LocalForward implements AutoCloseable {
     private final ForwardStats stats;
     private final ServerSocket listener;
     private final Executor threads;
-    private final Set<Splice> live = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final LiveSplices live;
 
     /**
      * Binds the local address now (so a port in use fails here) and starts accepting.
@@ -57,6 +54,7 @@ public final class LocalForward implements AutoCloseable {
         this.connector = connector;
         this.answerTimeout = answerTimeout;
         this.threads = threads;
+        this.live = new LiveSplices(threads);
         this.listener = new ServerSocket();
         try {
             listener.setReuseAddress(true);
@@ -91,16 +89,16 @@ public final class LocalForward implements AutoCloseable {
     }
 
     public boolean isOpen() {
-        return !closed;
+        return !live.isClosed();
     }
 
     private void acceptLoop() {
-        while (!closed) {
+        while (!live.isClosed()) {
             Socket socket;
             try {
                 socket = listener.accept();
             } catch (IOException e) {
-                if (!closed) {
+                if (!live.isClosed()) {
                     log.error("Tunnel forward '" + name + "' stopped accepting on " + localAddress(), e);
                 }
                 return;
@@ -143,12 +141,7 @@ public final class LocalForward implements AutoCloseable {
             fail(socket, refusal.reason(), refusal.detail());
             return;
         }
-        Splice splice = new Splice(socket, tunnel, stats, true, live::remove);
-        live.add(splice);
-        splice.start(threads);
-        if (closed) {
-            splice.abort();
-        }
+        live.start(socket, tunnel, stats, true);
     }
 
     private void fail(Socket socket, ForwardFailure why, String detail) {
@@ -161,13 +154,12 @@ public final class LocalForward implements AutoCloseable {
     /** Stops listening and tears down every forwarded connection. */
     @Override
     public void close() {
-        closed = true;
+        live.closeAll();
         try {
             listener.close();
         } catch (IOException ignored) {
             // closing anyway
         }
-        live.forEach(Splice::abort);
     }
 
     @Override

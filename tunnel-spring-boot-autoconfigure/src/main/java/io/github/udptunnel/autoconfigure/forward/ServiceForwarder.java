@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import org.apache.commons.logging.Log;
@@ -37,9 +35,8 @@ public class ServiceForwarder implements AutoCloseable {
     private final Map<String, ServerAddress> services;
     private final Duration connectTimeout;
     private final Map<String, ForwardStats> stats = new LinkedHashMap<>();
-    private final Set<Splice> live = ConcurrentHashMap.newKeySet();
     private final Executor threads = TunnelThreads.perTask("tunnel-forward-");
-    private volatile boolean closed;
+    private final LiveSplices live = new LiveSplices(threads);
 
     /**
      * @param services       the allow-list: service name to the address it is reached at (resolved at each connect)
@@ -79,7 +76,7 @@ public class ServiceForwarder implements AutoCloseable {
             return;
         }
         ServerAddress address = services.get(service);
-        if (address == null || closed) {
+        if (address == null || live.isClosed()) {
             refuse(connection, stats.get(UNKNOWN), service, ForwardFailure.UNKNOWN_SERVICE,
                 "no service '" + service + "' on this server's allow-list (tunnel.server.services)");
             return;
@@ -108,12 +105,7 @@ public class ServiceForwarder implements AutoCloseable {
             s.failed(ForwardFailure.RESET);
             return;
         }
-        Splice splice = new Splice(socket, connection, s, false, live::remove);
-        live.add(splice);
-        splice.start(threads);
-        if (closed) {
-            splice.abort();
-        }
+        live.start(socket, connection, s, false);
     }
 
     private void refuse(TunnelConnection connection, ForwardStats s, String service, ForwardFailure why,
@@ -131,8 +123,7 @@ public class ServiceForwarder implements AutoCloseable {
     /** Tears down every forwarded connection; new requests are refused. */
     @Override
     public void close() {
-        closed = true;
-        live.forEach(Splice::abort);
+        live.closeAll();
         TunnelThreads.shutdown(threads);
     }
 }

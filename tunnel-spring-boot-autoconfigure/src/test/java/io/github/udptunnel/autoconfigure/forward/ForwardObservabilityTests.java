@@ -10,12 +10,9 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import io.github.udptunnel.autoconfigure.TunnelAutoConfiguration;
 import io.github.udptunnel.autoconfigure.actuate.TunnelActuatorAutoConfiguration;
 import io.github.udptunnel.autoconfigure.actuate.TunnelActuatorEndpoint;
 import io.github.udptunnel.autoconfigure.actuate.TunnelActuatorEndpoint.ForwardReport;
@@ -31,16 +28,9 @@ class ForwardObservabilityTests {
     @Test
     void forwardsShowTheirConnectionsBytesAndFailuresByReason() throws Exception {
         try (TcpTargets.Echo echo = new TcpTargets.Echo()) {
-            new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(TunnelAutoConfiguration.class,
-                    TunnelActuatorAutoConfiguration.class, TunnelMetricsAutoConfiguration.class))
-                .withUserConfiguration(ForwardingTests.App.class)
-                .withPropertyValues("tunnel.server.port=0", "tunnel.server.address=127.0.0.1",
-                    "tunnel.server.identity.key-file=" + dir.resolve("server.key"),
-                    "tunnel.client.enabled=true", "tunnel.client.known-hosts.store=memory",
-                    "tunnel.client.close-drain=300ms", "management.endpoints.web.exposure.include=tunnel",
-                    "tunnel.server.services.echo=" + echo.address(),
-                    "tunnel.client.forwards.echo.local-port=0", "tunnel.client.forwards.echo.server=self",
+            ForwardContexts.runner(dir, TunnelActuatorAutoConfiguration.class, TunnelMetricsAutoConfiguration.class)
+                .withPropertyValues(ForwardContexts.forwardTo("echo", echo.address()))
+                .withPropertyValues("management.endpoints.web.exposure.include=tunnel",
                     "tunnel.client.forwards.nope.local-port=0", "tunnel.client.forwards.nope.server=self")
                 .run(context -> {
                     SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -20,10 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.github.udptunnel.autoconfigure.TunnelAutoConfiguration;
 
 /**
  * Bulk streams through a forward over real sockets: bytes arrive exactly, and a service that stops reading holds the
@@ -99,14 +97,7 @@ class ForwardStreamTests {
     }
 
     private ApplicationContextRunner runner(Sink sink) {
-        return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TunnelAutoConfiguration.class))
-            .withUserConfiguration(ForwardingTests.App.class)
-            .withPropertyValues("tunnel.server.port=0", "tunnel.server.address=127.0.0.1",
-                "tunnel.server.identity.key-file=" + dir.resolve("server.key"),
-                "tunnel.client.enabled=true", "tunnel.client.known-hosts.store=memory",
-                "tunnel.client.close-drain=300ms", "tunnel.server.services.sink=" + sink.address(),
-                "tunnel.client.forwards.sink.local-port=0", "tunnel.client.forwards.sink.server=self");
+        return ForwardContexts.runner(dir).withPropertyValues(ForwardContexts.forwardTo("sink", sink.address()));
     }
 
     /**

@@ -15,15 +15,8 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
-import io.github.udptunnel.autoconfigure.SelfServer;
-import io.github.udptunnel.autoconfigure.TunnelAutoConfiguration;
-import io.github.udptunnel.autoconfigure.client.TunnelServerResolver;
-import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
 
 /**
  * Port forwarding end to end in one context over real UDP and real TCP on 127.0.0.1: the client's forward listens
@@ -36,14 +29,6 @@ class ForwardingTests {
     @TempDir
     Path dir;
 
-    @Configuration(proxyBeanMethods = false)
-    public static class App {
-        @Bean
-        TunnelServerResolver selfResolver(TunnelEndpoints endpoints) {
-            return SelfServer.resolver(endpoints);
-        }
-    }
-
     public static class WithListener {
         @io.github.udptunnel.autoconfigure.listener.TunnelListener
         String echo(String request) {
@@ -52,14 +37,7 @@ class ForwardingTests {
     }
 
     private ApplicationContextRunner runner(String... more) {
-        return new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TunnelAutoConfiguration.class))
-            .withUserConfiguration(App.class)
-            .withPropertyValues("tunnel.server.port=0", "tunnel.server.address=127.0.0.1",
-                "tunnel.server.identity.key-file=" + dir.resolve("server.key"),
-                "tunnel.client.enabled=true", "tunnel.client.known-hosts.store=memory",
-                "tunnel.client.close-drain=300ms")
-            .withPropertyValues(more);
+        return ForwardContexts.runner(dir).withPropertyValues(more);
     }
 
     static InetSocketAddress local(TunnelForwarder forwarder, String name) {
@@ -73,8 +51,7 @@ class ForwardingTests {
     @Test
     void bytesGoThroughBothWaysAndTheEndOfEachStreamIsPassedOn() throws Exception {
         try (TcpTargets.Echo echo = new TcpTargets.Echo()) {
-            runner("tunnel.server.services.echo=" + echo.address(),
-                "tunnel.client.forwards.echo.local-port=0", "tunnel.client.forwards.echo.server=self")
+            runner(ForwardContexts.forwardTo("echo", echo.address()))
                 .run(context -> {
                     TunnelForwarder forwarder = context.getBean(TunnelForwarder.class);
                     try (Socket s = TcpTargets.connect(local(forwarder, "echo"))) {
@@ -100,8 +77,7 @@ class ForwardingTests {
     @Test
     void manyConnectionsAtOnceEachGetTheirOwnBytes() throws Exception {
         try (TcpTargets.Echo echo = new TcpTargets.Echo()) {
-            runner("tunnel.server.services.echo=" + echo.address(),
-                "tunnel.client.forwards.echo.local-port=0", "tunnel.client.forwards.echo.server=self")
+            runner(ForwardContexts.forwardTo("echo", echo.address()))
                 .run(context -> {
                     InetSocketAddress at = local(context.getBean(TunnelForwarder.class), "echo");
                     Socket[] sockets = new Socket[16];
@@ -146,8 +122,7 @@ class ForwardingTests {
 
     @Test
     void aTargetThatRefusesResetsTheClientsSocketAndIsCounted() throws Exception {
-        runner("tunnel.server.services.down=" + TcpTargets.closedPort(),
-            "tunnel.client.forwards.down.local-port=0", "tunnel.client.forwards.down.server=self")
+        runner(ForwardContexts.forwardTo("down", TcpTargets.closedPort()))
             .run(context -> {
                 TunnelForwarder forwarder = context.getBean(TunnelForwarder.class);
                 try (Socket s = TcpTargets.connect(local(forwarder, "down"))) {
@@ -184,8 +159,7 @@ class ForwardingTests {
     @Test
     void listenersAndForwardsShareTheServerAndAForwardIsOnlyEverAConnectionsFirstMessage() throws Exception {
         try (TcpTargets.Echo echo = new TcpTargets.Echo()) {
-            runner("tunnel.server.services.echo=" + echo.address(),
-                "tunnel.client.forwards.echo.local-port=0", "tunnel.client.forwards.echo.server=self")
+            runner(ForwardContexts.forwardTo("echo", echo.address()))
                 .withBean(WithListener.class)
                 .run(context -> {
                     var template = context.getBean(io.github.udptunnel.autoconfigure.template.TunnelTemplate.class);

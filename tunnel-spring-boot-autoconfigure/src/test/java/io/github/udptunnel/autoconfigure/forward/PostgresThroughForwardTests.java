@@ -17,10 +17,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import io.github.udptunnel.autoconfigure.TunnelAutoConfiguration;
 
 /**
  * psql and pgbench, unchanged, through a forward to the machine's real PostgreSQL (127.0.0.1:5432, user postgres,
@@ -71,13 +68,8 @@ class PostgresThroughForwardTests {
         Result up = run(psql(5432, "test", "SELECT 1"));
         assertThat(up.exit()).as("PostgreSQL at 127.0.0.1:5432 (CI starts it in .ci/run): %s", up.output()).isZero();
         String database = "tunnel_forward_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(5));
-        new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(TunnelAutoConfiguration.class))
-            .withUserConfiguration(ForwardingTests.App.class)
-            .withPropertyValues("tunnel.server.port=0", "tunnel.server.address=127.0.0.1",
-                "tunnel.server.identity.key-file=" + dir.resolve("server.key"),
-                "tunnel.client.enabled=true", "tunnel.client.known-hosts.store=memory",
-                "tunnel.client.close-drain=300ms", "tunnel.server.services.postgres=127.0.0.1:5432",
+        ForwardContexts.runner(dir)
+            .withPropertyValues("tunnel.server.services.postgres=127.0.0.1:5432",
                 "tunnel.client.forwards.pg.local-port=0", "tunnel.client.forwards.pg.server=self",
                 "tunnel.client.forwards.pg.service=postgres")
             .run(context -> {
