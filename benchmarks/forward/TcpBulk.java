@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * stall PORT             accept connections and never read them
  * send PORT BYTES        write BYTES to 127.0.0.1:PORT, half-close, wait for the end; print MB/s (10^6 bytes)
  * stallwrite PORT SECS   write for SECS seconds to a service that does not read; print the bytes it took
+ * echo PORT              accept connections and echo what each sends
+ * rr PORT N              N round trips of 64 bytes through an echo; print the median and p99 in microseconds
  * </pre>
  */
 public class TcpBulk {
@@ -24,6 +26,8 @@ public class TcpBulk {
             case "stall" -> serve(Integer.parseInt(args[1]), false);
             case "send" -> send(Integer.parseInt(args[1]), Long.parseLong(args[2]));
             case "stallwrite" -> stallWrite(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            case "echo" -> echo(Integer.parseInt(args[1]));
+            case "rr" -> roundTrips(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -68,6 +72,44 @@ public class TcpBulk {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("%.1f%n", bytes / seconds / 1e6);
         }
+    }
+
+    static void echo(int port) throws Exception {
+        try (ServerSocket server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            while (true) {
+                Socket s = server.accept();
+                s.setTcpNoDelay(true);
+                Thread t = new Thread(() -> {
+                    try (s) {
+                        s.getInputStream().transferTo(s.getOutputStream());
+                    } catch (Exception e) {
+                        // the client went away
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+    }
+
+    static void roundTrips(int port, int n) throws Exception {
+        long[] nanos = new long[n];
+        byte[] message = new byte[64];
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            for (int i = -n / 10; i < n; i++) {  // the first tenth warms up
+                long start = System.nanoTime();
+                out.write(message);
+                in.readNBytes(message, 0, message.length);
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - start;
+                }
+            }
+        }
+        java.util.Arrays.sort(nanos);
+        System.out.printf("%d %d%n", nanos[n / 2] / 1000, nanos[n * 99 / 100] / 1000);
     }
 
     static void stallWrite(int port, int seconds) throws Exception {
