@@ -49,7 +49,10 @@ public class TunnelProperties implements Validator {
         /** A connection that hears nothing authentic from its peer for this long ends (a client's next call opens another). */
         private Duration idleTimeout = Duration.ofSeconds(30);
 
-        /** Interval of keepalive pings on idle connections; 0 turns them off. */
+        /**
+         * Interval of keepalive pings on idle connections; 0 turns them off. A client with port forwards and no
+         * keepalive set pings every third of its idle timeout, so quiet forwarded connections stay open.
+         */
         private Duration keepalive = Duration.ZERO;
 
         /** The largest tunnel message accepted or sent, framing included (about 30 bytes plus route and type). */

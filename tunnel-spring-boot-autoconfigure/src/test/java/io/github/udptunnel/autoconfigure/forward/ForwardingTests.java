@@ -186,6 +186,19 @@ class ForwardingTests {
     }
 
     @Test
+    void aClientWithForwardsPingsItsQuietConnectionsUnlessToldOtherwise() {
+        java.util.function.Function<org.springframework.context.ApplicationContext, Duration> keepalive = context ->
+            context.getBean(io.github.udptunnel.autoconfigure.TunnelProperties.class).getClient().effectiveKeepalive();
+        String[] forward = ForwardContexts.forwardTo("echo", "127.0.0.1:9");
+        runner(forward).run(context -> assertThat(keepalive.apply(context)).isEqualTo(Duration.ofSeconds(10)));
+        runner(forward).withPropertyValues("tunnel.client.idle-timeout=90s")
+            .run(context -> assertThat(keepalive.apply(context)).isEqualTo(Duration.ofSeconds(30)));
+        runner(forward).withPropertyValues("tunnel.client.keepalive=4s")
+            .run(context -> assertThat(keepalive.apply(context)).isEqualTo(Duration.ofSeconds(4)));
+        runner().run(context -> assertThat(keepalive.apply(context)).isZero());
+    }
+
+    @Test
     void badForwardSettingsStopStartUpNamingTheProperty() {
         runner("tunnel.client.forwards.pg.server=self").run(context -> assertThat(context).getFailure()
             .rootCause().hasMessageContaining("tunnel.client.forwards.pg.local-port is required"));
