@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,6 +41,7 @@ public final class LocalForward implements AutoCloseable {
     private final ServerSocket listener;
     private final Executor threads;
     private final LiveSplices live;
+    private final Thread acceptor;
 
     /**
      * Binds the local address now (so a port in use fails here) and starts accepting.
@@ -64,7 +66,8 @@ public final class LocalForward implements AutoCloseable {
             throw new IOException("tunnel forward '" + name + "' cannot listen on " + local + ": " + e.getMessage(), e);
         }
         this.stats = new ForwardStats(ForwardStats.Side.CLIENT, name, "server " + server + ", service " + service);
-        TunnelThreads.daemonThread("tunnel-forward-" + name, this::acceptLoop).start();
+        acceptor = TunnelThreads.daemonThread("tunnel-forward-" + name, this::acceptLoop);
+        acceptor.start();
     }
 
     public String name() {
@@ -157,8 +160,15 @@ public final class LocalForward implements AutoCloseable {
         live.closeAll();
         try {
             listener.close();
+            // The JDK releases a listening socket that a thread is blocked accepting on only once that thread has
+            // left accept(): wait for it, so that the port refuses connections when close() returns.
+            if (Thread.currentThread() != acceptor) {
+                acceptor.join(TimeUnit.MINUTES.toMillis(1));
+            }
         } catch (IOException ignored) {
             // closing anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
