@@ -75,6 +75,39 @@ class ForwardingTests {
     }
 
     @Test
+    void aHalfClosedClientStillGetsTheServicesAnswer() throws Exception {
+        try (TcpTargets.CountThenAnswer target = new TcpTargets.CountThenAnswer()) {
+            runner(ForwardContexts.forwardTo("count", target.address())).run(context -> {
+                try (Socket s = TcpTargets.connect(local(context.getBean(TunnelForwarder.class), "count"))) {
+                    s.getOutputStream().write(new byte[100_000]);
+                    s.shutdownOutput();  // the service answers only after it has read this end
+                    assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("read 100000");
+                }
+            });
+        }
+    }
+
+    @Test
+    void aTunnelThatFailsMidStreamResetsTheClientsSocket() throws Exception {
+        try (TcpTargets.Echo echo = new TcpTargets.Echo()) {
+            runner(ForwardContexts.forwardTo("echo", echo.address())).run(context -> {
+                TunnelForwarder forwarder = context.getBean(TunnelForwarder.class);
+                try (Socket s = TcpTargets.connect(local(forwarder, "echo"))) {
+                    s.getOutputStream().write(new byte[] {1});
+                    assertThat(s.getInputStream().read()).isEqualTo(1);
+                    // The server's end goes away: it aborts its tunnel connections, the client sees the reset.
+                    context.getBean(ServiceForwarder.class).close();
+                    assertThatThrownBy(() -> readToEnd(s.getInputStream())).isInstanceOf(SocketException.class);
+                }
+                ForwardStats client = forwarder.forward("echo").stats();
+                Awaitility.await().atMost(SAFETY).until(() -> client.active() == 0);
+                assertThat(client.failures(ForwardFailure.RESET)).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
     void manyConnectionsAtOnceEachGetTheirOwnBytes() throws Exception {
         try (TcpTargets.Echo echo = new TcpTargets.Echo()) {
             runner(ForwardContexts.forwardTo("echo", echo.address()))

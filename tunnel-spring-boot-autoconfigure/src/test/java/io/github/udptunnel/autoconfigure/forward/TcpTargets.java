@@ -62,6 +62,41 @@ final class TcpTargets {
         }
     }
 
+    /**
+     * A service that reads each connection to its end (the client's FIN), and only then answers how many bytes it
+     * read and closes: its answer crosses the forward after the upstream direction has ended.
+     */
+    static final class CountThenAnswer implements AutoCloseable {
+        final ServerSocket socket;
+
+        CountThenAnswer() throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread t = new Thread(this::serve, "count-target");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String address() {
+            return "127.0.0.1:" + socket.getLocalPort();
+        }
+
+        private void serve() {
+            while (!socket.isClosed()) {
+                try (Socket s = socket.accept()) {
+                    long n = s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                    s.getOutputStream().write(("read " + n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // closed, or the client went away
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
     /** A port on 127.0.0.1 with nothing listening: connects to it are refused. */
     static String closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
