@@ -75,6 +75,23 @@ class ForwardingTests {
     }
 
     @Test
+    void aServiceThatSpeaksFirstIsHeardBeforeTheClientSaysAnything() throws Exception {
+        byte[] banner = "220 ready\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (TcpTargets.Echo smtpLike = new TcpTargets.Echo(banner)) {
+            runner(ForwardContexts.forwardTo("smtp", smtpLike.address())).run(context -> {
+                try (Socket s = TcpTargets.connect(local(context.getBean(TunnelForwarder.class), "smtp"))) {
+                    // The banner may reach the client right behind the server's answer to the forward request.
+                    assertThat(s.getInputStream().readNBytes(banner.length)).isEqualTo(banner);
+                    s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.shutdownOutput();
+                    assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                        .isEqualTo("QUIT\r\n");
+                }
+            });
+        }
+    }
+
+    @Test
     void aHalfClosedClientStillGetsTheServicesAnswer() throws Exception {
         try (TcpTargets.CountThenAnswer target = new TcpTargets.CountThenAnswer()) {
             runner(ForwardContexts.forwardTo("count", target.address())).run(context -> {

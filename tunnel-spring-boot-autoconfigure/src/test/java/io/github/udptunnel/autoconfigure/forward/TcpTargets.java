@@ -15,12 +15,21 @@ final class TcpTargets {
     private TcpTargets() {
     }
 
-    /** An echo service: each connection gets back what it sends, then a FIN after the client's. Counts accepts. */
+    /**
+     * An echo service: each connection gets back what it sends, then a FIN after the client's. Counts accepts. With a
+     * banner, it speaks first, as SMTP and MySQL servers do.
+     */
     static final class Echo implements AutoCloseable {
         final ServerSocket socket;
         final AtomicInteger accepted = new AtomicInteger();
+        private final byte[] banner;
 
         Echo() throws IOException {
+            this(new byte[0]);
+        }
+
+        Echo(byte[] banner) throws IOException {
+            this.banner = banner;
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread t = new Thread(this::acceptLoop, "echo-target");
             t.setDaemon(true);
@@ -36,7 +45,7 @@ final class TcpTargets {
                 try {
                     Socket s = socket.accept();
                     accepted.incrementAndGet();
-                    Thread t = new Thread(() -> echo(s), "echo-connection");
+                    Thread t = new Thread(() -> echo(s, banner), "echo-connection");
                     t.setDaemon(true);
                     t.start();
                 } catch (IOException closed) {
@@ -45,10 +54,11 @@ final class TcpTargets {
             }
         }
 
-        private static void echo(Socket s) {
+        private static void echo(Socket s, byte[] banner) {
             try (s) {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream();
+                out.write(banner);
                 in.transferTo(out);
                 s.shutdownOutput();
             } catch (IOException e) {
