@@ -1,12 +1,9 @@
 package io.github.udptunnel.crypto;
 
-import org.bouncycastle.math.ec.rfc7748.X25519;
-
 /**
- * NaCl's crypto_box built from BouncyCastle's X25519 field arithmetic and our HSalsa20: {@link #beforenm} turns a
- * public and a private key into the 32-byte key that {@link SecretBox} uses; sealing and opening are then
- * secretbox. An agreement allocates nothing ({@link X25519Ladder}); {@link #publicKey} uses BouncyCastle's faster
- * fixed-base multiplication, which allocates.
+ * NaCl's crypto_box built from our X25519 ({@link X25519Ladder}, radix-2^51 field arithmetic) and our HSalsa20:
+ * {@link #beforenm} turns a public and a private key into the 32-byte key that {@link SecretBox} uses; sealing and
+ * opening are then secretbox. After construction nothing here allocates: not an agreement, not a key generation.
  *
  * <p>Keys of small order are refused: checked against the known list before any scalar multiplication, and the
  * agreement itself refuses an all-zero result. Not thread-safe: it owns scratch buffers.
@@ -26,9 +23,9 @@ public final class CryptoBox {
         return LowOrderPoints.contains(key, off);
     }
 
-    /** Warms BouncyCastle's X25519 tables once, so the first handshake does not pay for it. */
+    /** Kept for callers that warm the crypto up at start; our X25519 has no table to build. */
     public static void precompute() {
-        X25519.precompute();
+        // nothing to warm: the ladder needs no precomputation
     }
 
     /**
@@ -57,7 +54,7 @@ public final class CryptoBox {
     }
 
     /** Writes the public key of a 32-byte private key (clamped as X25519 requires) to {@code out}. */
-    public static void publicKey(byte[] privateKey, int privOff, byte[] out, int outOff) {
-        X25519.generatePublicKey(privateKey, privOff, out, outOff);
+    public void publicKey(byte[] privateKey, int privOff, byte[] out, int outOff) {
+        ladder.publicKey(privateKey, privOff, out, outOff);
     }
 }
