@@ -1,9 +1,10 @@
 package io.github.udptunnel.crypto;
 
 /**
- * NaCl's crypto_box built from our X25519 ({@link X25519Ladder}, radix-2^51 field arithmetic) and our HSalsa20:
- * {@link #beforenm} turns a public and a private key into the 32-byte key that {@link SecretBox} uses; sealing and
- * opening are then secretbox. After construction nothing here allocates: not an agreement, not a key generation.
+ * NaCl's crypto_box built from our X25519 (radix-2^51 field arithmetic: {@link X25519Ladder} for agreements,
+ * {@link X25519Base} for key generation) and our HSalsa20: {@link #beforenm} turns a public and a private key into
+ * the 32-byte key that {@link SecretBox} uses; sealing and opening are then secretbox. After construction nothing
+ * here allocates: not an agreement, not a key generation.
  *
  * <p>Keys of small order are refused: checked against the known list before any scalar multiplication, and the
  * agreement itself refuses an all-zero result. Not thread-safe: it owns scratch buffers.
@@ -16,6 +17,7 @@ public final class CryptoBox {
 
     private final Salsa20Core core = new Salsa20Core();
     private final X25519Ladder ladder = new X25519Ladder();
+    private final X25519Base base = new X25519Base();
     private final byte[] shared = new byte[KEY_SIZE];
 
     /** True when {@code key} is one of the small-order public keys every agreement with gives all zero. */
@@ -23,9 +25,9 @@ public final class CryptoBox {
         return LowOrderPoints.contains(key, off);
     }
 
-    /** Kept for callers that warm the crypto up at start; our X25519 has no table to build. */
+    /** Builds the key generation's table of base-point multiples now, so the first handshake does not pay for it. */
     public static void precompute() {
-        // nothing to warm: the ladder needs no precomputation
+        X25519Base.precompute();
     }
 
     /**
@@ -55,6 +57,6 @@ public final class CryptoBox {
 
     /** Writes the public key of a 32-byte private key (clamped as X25519 requires) to {@code out}. */
     public void publicKey(byte[] privateKey, int privOff, byte[] out, int outOff) {
-        ladder.publicKey(privateKey, privOff, out, outOff);
+        base.publicKey(privateKey, privOff, out, outOff);
     }
 }

@@ -74,6 +74,44 @@ final class Field25519 {
         z[4] = a[4] + TWO_P - b[4];
     }
 
+    /** Carries a in place so every limb is below 2^51 + 2^15 (weak reduction; the value mod p is unchanged). */
+    static void carry(long[] a) {
+        long r0 = a[0];
+        long r1 = a[1] + (r0 >>> 51);
+        long r2 = a[2] + (r1 >>> 51);
+        long r3 = a[3] + (r2 >>> 51);
+        long r4 = a[4] + (r3 >>> 51);
+        a[0] = (r0 & M51) + (r4 >>> 51) * 19;
+        a[1] = r1 & M51;
+        a[2] = r2 & M51;
+        a[3] = r3 & M51;
+        a[4] = r4 & M51;
+    }
+
+    /** Copies b into a when {@code move} is 1, leaves a when it is 0: by mask, in constant time. */
+    static void cmov(long move, long[] b, long[] a) {
+        long mask = -move;
+        for (int i = 0; i < LIMBS; i++) {
+            a[i] ^= mask & (a[i] ^ b[i]);
+        }
+    }
+
+    /** Like {@link #cmov}, from five limbs of {@code table} at {@code off}. */
+    static void cmov(long move, long[] table, int off, long[] a) {
+        long mask = -move;
+        for (int i = 0; i < LIMBS; i++) {
+            a[i] ^= mask & (a[i] ^ table[off + i]);
+        }
+    }
+
+    /** The limbs of a value below 2^255 (for constants). */
+    static void fromBigInteger(java.math.BigInteger v, long[] z, int off) {
+        java.math.BigInteger m = java.math.BigInteger.valueOf(M51);
+        for (int i = 0; i < LIMBS; i++) {
+            z[off + i] = v.shiftRight(51 * i).and(m).longValueExact();
+        }
+    }
+
     /** Swaps a and b when {@code swap} is 1, leaves them when it is 0: by mask, in constant time. */
     static void cswap(long swap, long[] a, long[] b) {
         long mask = -swap;

@@ -10,8 +10,6 @@ final class X25519Ladder {
 
     /** (486662 - 2) / 4, the ladder's curve constant. */
     private static final long A24 = 121665;
-    /** The u-coordinate of the base point. */
-    private static final long BASE_U = 9;
 
     private final byte[] scalar = new byte[32];
     private final long[] x1 = Field25519.create();
@@ -42,20 +40,11 @@ final class X25519Ladder {
      */
     boolean scalarMult(byte[] k, int kOff, byte[] u, int uOff, byte[] out, int outOff) {
         Field25519.decode(u, uOff, x1);
-        ladder(k, kOff, false);
+        ladder(k, kOff);
         return finish(out, outOff);
     }
 
-    /**
-     * Writes the public key of the secret {@code k}, {@code X25519(k, 9)}. The base point's u is 9, so the ladder
-     * multiplies by it as a small constant (one fewer full multiplication per step).
-     */
-    void publicKey(byte[] k, int kOff, byte[] out, int outOff) {
-        ladder(k, kOff, true);
-        finish(out, outOff);
-    }
-
-    private void ladder(byte[] k, int kOff, boolean base) {
+    private void ladder(byte[] k, int kOff) {
         System.arraycopy(k, kOff, scalar, 0, 32);
         scalar[0] &= (byte) 248;
         scalar[31] &= 127;
@@ -63,12 +52,7 @@ final class X25519Ladder {
 
         Field25519.one(x2);
         Field25519.zero(z2);
-        if (base) {
-            Field25519.zero(x3);
-            x3[0] = BASE_U;
-        } else {
-            Field25519.copy(x1, x3);
-        }
+        Field25519.copy(x1, x3);
         Field25519.one(z3);
 
         long swap = 0;
@@ -92,11 +76,7 @@ final class X25519Ladder {
             Field25519.sqr(t, x3);
             Field25519.sub(da, cb, t);
             Field25519.sqr(t, t);
-            if (base) {
-                Field25519.mulSmall(t, BASE_U, z3);
-            } else {
-                Field25519.mul(x1, t, z3);
-            }
+            Field25519.mul(x1, t, z3);
             Field25519.mul(aa, bb, x2);
             Field25519.mulSmall(e, A24, t);
             Field25519.add(aa, t, t);

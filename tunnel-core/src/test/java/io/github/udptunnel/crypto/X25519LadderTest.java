@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class X25519LadderTest {
 
+    private static final byte[] EDGE_SCALARS = {0, (byte) 0xff, (byte) 0x88, 0x77};
+
     static long[] seeds() {
         return Seeds.of(0x25519_000L, 32);
     }
@@ -64,18 +66,22 @@ class X25519LadderTest {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
-    void theBasePointGivesBouncyCastlesPublicKey(long seed) {
+    void fixedBaseKeyGenerationAgreesWithTheLadderAndBouncyCastle(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         X25519Ladder ladder = new X25519Ladder();
+        X25519Base fixedBase = new X25519Base();
         for (int i = 0; i < 8; i++) {
             byte[] k = new byte[32];
             random.nextBytes(k);
+            if (i < EDGE_SCALARS.length) {
+                java.util.Arrays.fill(k, EDGE_SCALARS[i]);  // digits all 0, all -1 with carries, all -8, all 7
+            }
             byte[] base = new byte[32];
             base[0] = 9;
             byte[] viaLadder = new byte[32];
             ladder.scalarMult(k, 0, base, 0, viaLadder, 0);
             byte[] viaBase = new byte[32];
-            ladder.publicKey(k, 0, viaBase, 0);
+            fixedBase.publicKey(k, 0, viaBase, 0);
             byte[] expected = new byte[32];
             X25519.generatePublicKey(k, 0, expected, 0);
             assertThat(viaLadder).isEqualTo(expected);
