@@ -659,7 +659,7 @@ public final class Endpoint implements DatagramEngine {
         int slot = freeSlots.peek();
         Connection c = connections[slot];
         random.nextBytes(c.secret, 0, 32);
-        CryptoBox.publicKey(c.secret, 0, keys, slot * 32);
+        crypto.publicKey(c.secret, 0, keys, slot * 32);
         c = open(now, keys, slot * 32, server, true);
         c.host = host;
         c.pinnedKey = pinnedKey;
