@@ -77,6 +77,11 @@ public class TunnelForwarder implements SmartLifecycle {
             throw new IllegalArgumentException("a tunnel forward named '" + spec.name() + "' is open already");
         }
         log.info("Tunnel " + forward);
+        if (!forward.localAddress().getAddress().isLoopbackAddress()) {
+            // ssh -L too listens on loopback unless told otherwise (GatewayPorts): say what this one exposes.
+            log.warn("Tunnel forward '" + spec.name() + "' listens on " + forward.localAddress() + ", not only on"
+                + " loopback: whoever can reach this host there reaches service '" + spec.service() + "'");
+        }
         openListeners.forEach(l -> l.accept(forward));
         return forward;
     }
