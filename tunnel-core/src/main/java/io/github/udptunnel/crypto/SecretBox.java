@@ -100,8 +100,6 @@ public final class SecretBox {
         for (int i = 0; i < head; i++) {
             out[outOff + i] = (byte) (in[inOff + i] ^ firstBlock[POLY_KEY_SIZE + i]);
         }
-        for (int pos = head; pos < len; pos += Salsa20Core.BLOCK_SIZE) {
-            core.xorNextBlock(in, inOff + pos, out, outOff + pos, Math.min(Salsa20Core.BLOCK_SIZE, len - pos));
-        }
+        core.xor(in, inOff + head, out, outOff + head, len - head);
     }
 }
