@@ -34,8 +34,9 @@ final class Salsa20Core {
     private final int[] lastBlock = new int[16];
     private final Salsa20Batch batch;
 
+    /** A core that computes every block itself: for HSalsa20 and single blocks. */
     Salsa20Core() {
-        this(Salsa20Batches.DEFAULT);
+        this(null);
     }
 
     /** A core that hands whole batches to {@code batch}, or computes every block itself when it is null. */

@@ -21,7 +21,7 @@ public final class SecretBox {
     /** The first block's first 32 bytes key Poly1305; its other 32 encrypt the start of the message. */
     private static final int POLY_KEY_SIZE = 32;
 
-    private final Salsa20Core core = new Salsa20Core();
+    private final Salsa20Core core = new Salsa20Core(Salsa20Batches.create());
     private final byte[] key = new byte[KEY_SIZE];
     private final byte[] subkey = new byte[KEY_SIZE];
     private final byte[] firstBlock = new byte[Salsa20Core.BLOCK_SIZE];

@@ -9,6 +9,7 @@ import org.bouncycastle.crypto.engines.XSalsa20Engine;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,6 +33,21 @@ class Salsa20CoreTest {
             all.add(Named.of("vector " + vector, vector));
         }
         return all;
+    }
+
+    /** The surefire execution that forces the vector path fails here, not silently, if it lost the module. */
+    @Test
+    void aForcedImplementationIsTheOneSecretBoxUses() {
+        String forced = System.getProperty(Salsa20Batches.PROPERTY, "auto");
+        if (forced.equals("vector")) {
+            assertThat(Salsa20Batches.chosen()).isEqualTo("vector");
+            assertThat(implementations()).hasSize(2);
+        } else if (forced.equals("scalar")) {
+            assertThat(Salsa20Batches.chosen()).isEqualTo("scalar");
+        } else {
+            boolean hasModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+            assertThat(Salsa20Batches.chosen()).isEqualTo(hasModule ? "vector" : "scalar");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
