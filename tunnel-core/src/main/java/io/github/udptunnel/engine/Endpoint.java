@@ -20,8 +20,9 @@ import io.github.udptunnel.wire.PacketType;
  * The sans-I/O protocol engine of one endpoint, client or server (docs/PROTOCOL.md): datagrams and the time in,
  * datagrams, events and a deadline out. No sockets, threads or clocks inside; one thread calls everything.
  *
- * <p>Everything it needs per packet is made at construction: the connection table, the segment pool, the codecs,
- * the cipher state. The application side ({@link #connect}, {@link #accept}, {@link #send}, {@link #receive},
+ * <p>Everything it needs per packet is made at construction (the tables indexed by slot, the codecs, the cipher
+ * state) or the first time it is needed and then kept (a slot's {@link Connection}, a segment's bytes), so that
+ * memory follows the most connections and data held at once, and nothing is allocated once warm. The application side ({@link #connect}, {@link #accept}, {@link #send}, {@link #receive},
  * {@link #finish}, {@link #close}, {@link #abort}) names connections by a {@code long} handle.
  */
 public final class Endpoint implements DatagramEngine {
@@ -80,8 +81,7 @@ public final class Endpoint implements DatagramEngine {
         this.keys = new byte[capacity * 32];
         this.freeSlots = new IntQueue(capacity);
         for (int i = 0; i < capacity; i++) {
-            connections[i] = new Connection(i, pool, config);
-            freeSlots.add(i);
+            freeSlots.add(i);  // each slot's Connection is made when a connection first takes it (slotConnection)
         }
         long salt = random.nextLong();
         this.index = new ConnectionIndex(capacity, salt, keys);
@@ -657,7 +657,7 @@ public final class Endpoint implements DatagramEngine {
                 + " connection slots is in use (maxConnections)");
         }
         int slot = freeSlots.peek();
-        Connection c = connections[slot];
+        Connection c = slotConnection(slot);
         random.nextBytes(c.secret, 0, 32);
         CryptoBox.publicKey(c.secret, 0, keys, slot * 32);
         c = open(now, keys, slot * 32, server, true);
@@ -887,7 +887,7 @@ public final class Endpoint implements DatagramEngine {
     public java.util.List<ConnectionStats> allConnectionStats() {
         java.util.List<ConnectionStats> rows = new java.util.ArrayList<>();
         for (Connection c : connections) {
-            if (c.state != ConnectionState.FREE) {
+            if (c != null && c.state != ConnectionState.FREE) {
                 rows.add(connectionStats(c.handle()));
             }
         }
@@ -912,6 +912,11 @@ public final class Endpoint implements DatagramEngine {
         return config.maxConnections;
     }
 
+    /** Segments whose bytes have been made: the most the endpoint has held at once. */
+    public int segmentsMade() {
+        return pool.made();
+    }
+
     /** Free segments left in the shared pool. */
     public int freeSegments() {
         return pool.free();
@@ -920,7 +925,7 @@ public final class Endpoint implements DatagramEngine {
     /** Ends every connection; the endpoint takes no more datagrams. */
     public void closeEndpoint() {
         for (Connection c : connections) {
-            if (c.isOpen()) {
+            if (c != null && c.isOpen()) {
                 endConnection(c, CloseReason.ENDPOINT_CLOSED,
                     c.state == ConnectionState.ESTABLISHED ? EventType.CLOSED : EventType.CONNECT_FAILED);
             }
@@ -934,7 +939,7 @@ public final class Endpoint implements DatagramEngine {
 
     private Connection open(long now, byte[] key, int keyOff, InetSocketAddress peer, boolean client) {
         int slot = freeSlots.poll();
-        Connection c = connections[slot];
+        Connection c = slotConnection(slot);
         if (key != keys || keyOff != slot * 32) {
             System.arraycopy(key, keyOff, keys, slot * 32, 32);
         }
@@ -1047,13 +1052,37 @@ public final class Endpoint implements DatagramEngine {
         freeSlots.addFirst(c.slot);  // the slot freed last is taken next: few slots stay warm
     }
 
+    /**
+     * The slot's state, made the first time a connection takes the slot and then kept: the slot freed last is taken
+     * next, so the table holds as many as the endpoint has had connections at once, not {@code maxConnections}.
+     */
+    private Connection slotConnection(int slot) {
+        Connection c = connections[slot];
+        if (c == null) {
+            c = new Connection(slot, pool, config);
+            connections[slot] = c;
+        }
+        return c;
+    }
+
+    /** Slots whose state has been made: the most connections the endpoint has had at once. */
+    public int slotsMade() {
+        int n = 0;
+        for (Connection c : connections) {
+            if (c != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private Connection find(long handle) {
         int slot = (int) handle;
         if (slot < 0 || slot >= connections.length) {
             return null;
         }
         Connection c = connections[slot];
-        return c.generation == (int) (handle >>> 32) && c.state != ConnectionState.FREE ? c : null;
+        return c != null && c.generation == (int) (handle >>> 32) && c.state != ConnectionState.FREE ? c : null;
     }
 
     private Connection live(long handle) {
