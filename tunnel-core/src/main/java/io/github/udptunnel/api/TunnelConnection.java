@@ -92,7 +92,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             }
             try {
                 checkCanSend();
-                if (!ch.outboundTakes(message.length)) {
+                if (!ch.outboundMakeRoom(message.length)) {
                     return false;
                 }
                 writeMessage(message, 0, message.length, Long.MAX_VALUE);
@@ -134,6 +134,15 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
     /** Writes a message's records; false when its first part found no room by {@code deadline}. */
     private boolean writeMessage(byte[] message, int off, int len, long deadline)
         throws IOException, InterruptedException {
+        // A ring too small for the message grows first, once the worker has emptied it, so that the message goes in
+        // whole (or, larger than the full-size ring, in its largest parts); nothing is written before the deadline.
+        while (!ch.outboundMakeRoom(len) && ch.outboundGrowing()) {
+            worker.channelChanged(ch);
+            checkCanSend();
+            if (!park(deadline, 0)) {
+                return false;
+            }
+        }
         int at = 0;
         do {
             int n = Math.min(len - at, ch.maxPart());
@@ -153,7 +162,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
      */
     private boolean writeRecord(int type, int length, long deadline, boolean first)
         throws IOException, InterruptedException {
-        while (!ch.outbound.write(type, sendView, 0, length)) {
+        while (!ch.outbound().write(type, sendView, 0, length)) {
             worker.channelChanged(ch);
             if (first) {
                 checkCanSend();
@@ -401,13 +410,13 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
      */
     @Override
     public boolean isReady() {
-        return ch.inbound.size() > 0 || inbound.complete || inbound.eof || inbound.ended || !ch.isCurrent(handle)
+        return ch.inbound().size() > 0 || inbound.complete || inbound.eof || inbound.ended || !ch.isCurrent(handle)
             || !worker.isOpen();
     }
 
     /** Ready for writing in {@link TunnelSelector}: the send buffer is at most half full. */
     public boolean isWritable() {
-        return ch.outboundHasRoom(ch.outbound.capacity() / 4) || !isOpen();
+        return ch.outboundHasRoom(ch.outbound().capacity() / 4) || !isOpen();
     }
 
     @Override
@@ -498,7 +507,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             ch.reader(me);
         }
         // Registered (with a fence) before this last look: a record or an end published after it wakes us.
-        boolean ready = writer ? ch.outboundHasRoom(writing) : ch.inbound.size() > 0;
+        boolean ready = writer ? ch.outboundWritable(writing) : ch.inbound().size() > 0;
         if (!ready && ch.isCurrent(handle) && ch.closeReason() == null && worker.isOpen()) {
             LockSupport.parkNanos(this, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : left);
         }
@@ -523,7 +532,8 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
     /** Reads inbound records: whole messages for receive(), bytes for the stream view. */
     private final class Inbound implements MessageHandler {
-        private byte[] partial = new byte[4096];
+        /** Sized by the messages read (a connection of small messages keeps a small one). */
+        private byte[] partial = new byte[0];
         private int partialLength;
         volatile boolean complete;
         volatile boolean eof;
@@ -576,10 +586,10 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         /** Reads one record; a read that only stepped over the ring's end padding tries again. */
         private boolean readOne() {
             for (int attempt = 0; attempt < 2; attempt++) {
-                if (ch.inbound.read(this, 1) > 0) {
+                if (ch.inbound().read(this, 1) > 0) {
                     return true;
                 }
-                if (ch.inbound.size() == 0) {
+                if (ch.inbound().size() == 0) {
                     return false;
                 }
             }
@@ -598,7 +608,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             }
             if (streamMode) {
                 if (pending.length < length) {
-                    pending = new byte[Math.max(length, 4096)];
+                    pending = new byte[Math.max(length, Math.min(2 * pending.length, ConnectionChannel.MAX_PART))];
                 }
                 buffer.getBytes(index, pending, 0, length);
                 pendingAt = 0;

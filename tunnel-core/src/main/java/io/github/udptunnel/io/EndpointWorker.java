@@ -574,10 +574,10 @@ public final class EndpointWorker {
         }
         boolean wrote = false;
         boolean blocked = false;
-        int chunk = Math.min(CHUNK, ch.inbound.maxMsgLength());
+        ch.noteInbound((int) Math.min(Integer.MAX_VALUE, engine.available(handle)));
         while (true) {
             // Room for what is there, not for a whole chunk: the last bytes, or an empty message, need little.
-            int want = (int) Math.min(chunk, engine.available(handle));
+            int want = (int) Math.min(Math.min(CHUNK, ch.inboundMaxRecord()), engine.available(handle));
             if (!roomFor(ch, want)) {
                 blocked = true;  // a local: the shared flag is the reader's to see, not this loop's to trust
                 break;
@@ -611,17 +611,17 @@ public final class EndpointWorker {
 
     /**
      * True when the inbound ring has room for a record of {@code length} bytes even if it must pad to its end
-     * first. When it has not, the worker raises {@code inboundBlocked} for the reader and looks once more: the
-     * reader may have made room between the first look and the flag, and then neither would wake the other.
+     * first (a ring that was short of room and may grow waits to be empty instead, then doubles). When it has not,
+     * the worker raises {@code inboundBlocked} for the reader and looks once more: the reader may have made room
+     * between the first look and the flag, and then neither would wake the other.
      */
     private boolean roomFor(ConnectionChannel ch, int length) {
-        int needed = 2 * ConnectionChannel.recordBytes(length);
-        if (ConnectionChannel.freeBytes(ch.inbound) >= needed) {
+        if (ch.inboundRoomFor(length)) {
             return true;
         }
         ch.inboundBlocked = true;
         at(Point.INBOUND_BLOCKED_FLAG_SET);
-        if (ConnectionChannel.freeBytes(ch.inbound) < needed) {
+        if (!ch.inboundRoomFor(length)) {
             return false;
         }
         ch.inboundBlocked = false;
@@ -629,7 +629,7 @@ public final class EndpointWorker {
     }
 
     private void write(ConnectionChannel ch, int type, int length) {
-        if (!ch.inbound.write(type, scratchBuffer, 0, length)) {
+        if (!ch.inbound().write(type, scratchBuffer, 0, length)) {
             throw new IllegalStateException("inbound ring refused a record it had room for");
         }
     }
@@ -673,7 +673,7 @@ public final class EndpointWorker {
         }
         boolean blocked = moveOutbound(ch, handle);
         markBlocked(ch, blocked);
-        if (blocked || ch.outbound.size() > 0) {
+        if (blocked || ch.outbound().size() > 0) {
             return;
         }
         if (released) {
@@ -716,10 +716,10 @@ public final class EndpointWorker {
         outboundHandler.start(ch, handle);
         int records = 0;
         // One read stops at the end of the ring's buffer; records that wrapped to its start need another.
-        while (!outboundHandler.blocked && ch.outbound.size() > 0) {
-            int before = ch.outbound.size();
-            records += ch.outbound.controlledRead(outboundHandler);
-            if (ch.outbound.size() == before) {
+        while (!outboundHandler.blocked && ch.outbound().size() > 0) {
+            int before = ch.outbound().size();
+            records += ch.outbound().controlledRead(outboundHandler);
+            if (ch.outbound().size() == before) {
                 break;
             }
         }
