@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import io.github.udptunnel.crypto.CryptoBox;
 import io.github.udptunnel.crypto.KeystreamRandom;
 import io.github.udptunnel.crypto.PublicKey;
+import io.github.udptunnel.crypto.SecretBox;
 import io.github.udptunnel.wire.Cookie;
 import io.github.udptunnel.wire.CookiePacket;
 import io.github.udptunnel.wire.DataPacket;
@@ -49,6 +50,11 @@ public final class Endpoint implements DatagramEngine {
     private final IntQueue acceptQueue;
     private final EventQueue events;
     private final PacketCrypto crypto = new PacketCrypto();
+    /**
+     * The one box every connection's packets are sealed and opened with, its key set from the connection's before
+     * each use: a box's other state is scratch, and one per connection would cost each about 600 bytes.
+     */
+    private final SecretBox box = new SecretBox();
     private final CookiePacket cookieView = new CookiePacket();
     private final InitPacket initView = new InitPacket();
     private final DataPacket dataView = new DataPacket();
@@ -189,7 +195,7 @@ public final class Endpoint implements DatagramEngine {
             endConnection(c, CloseReason.SERVER_KEY_CHANGED, EventType.CONNECT_FAILED);
             return null;
         }
-        if (!crypto.connectionKey(a, plain, c.secret, c.box)) {
+        if (!crypto.connectionKey(a, plain, c.secret, 0, c.key)) {
             return DropReason.LOW_ORDER_KEY;
         }
         System.arraycopy(a, plain + 32, c.cookie, 0, Cookie.SIZE);
@@ -214,7 +220,7 @@ public final class Endpoint implements DatagramEngine {
             if (!c.replay.check(counter)) {
                 return DropReason.REPLAYED;
             }
-            if (!crypto.openInit(initView, c.box)) {
+            if (!crypto.openInit(initView, boxOf(c))) {
                 return DropReason.BOX_INVALID;
             }
             return answerInit(c, now,
@@ -241,7 +247,7 @@ public final class Endpoint implements DatagramEngine {
         }
         serverHandshake.accepted();
         Connection c = open(now, a, clientKey, from, false);
-        c.box.setKey(connectionKey, 0);
+        System.arraycopy(connectionKey, 0, c.key, 0, 32);
         java.util.Arrays.fill(connectionKey, (byte) 0);
         acceptQueue.add(c.slot);
         events.add(EventType.ACCEPTED, c.handle(), null);
@@ -286,7 +292,7 @@ public final class Endpoint implements DatagramEngine {
         if (!c.replay.check(counter)) {
             return DropReason.REPLAYED;
         }
-        if (!crypto.openData(dataView, !c.client, c.box)) {
+        if (!crypto.openData(dataView, !c.client, boxOf(c))) {
             return DropReason.BOX_INVALID;
         }
         return onMessage(c, now, from, counter, buf, dataView.boxIndex() + 16, dataView.boxLength() - 16);
@@ -515,8 +521,8 @@ public final class Endpoint implements DatagramEngine {
         int keyOff = c.slot * 32;
         long counter = c.sendCounter++;
         return init
-            ? crypto.sealInit(out, base, keys, keyOff, c.cookie, counter, c.box, w.encodedLength())
-            : crypto.sealData(out, base, keys, keyOff, c.client, counter, c.box, w.encodedLength());
+            ? crypto.sealInit(out, base, keys, keyOff, c.cookie, counter, boxOf(c), w.encodedLength())
+            : crypto.sealData(out, base, keys, keyOff, c.client, counter, boxOf(c), w.encodedLength());
     }
 
     private InetSocketAddress sent(Connection c, long now, ByteBuffer out, int length) {
@@ -658,6 +664,7 @@ public final class Endpoint implements DatagramEngine {
         }
         int slot = freeSlots.peek();
         Connection c = slotConnection(slot);
+        c.clientArrays();
         random.nextBytes(c.secret, 0, 32);
         CryptoBox.publicKey(c.secret, 0, keys, slot * 32);
         c = open(now, keys, slot * 32, server, true);
@@ -1046,8 +1053,10 @@ public final class Endpoint implements DatagramEngine {
         deadlines.remove(c.slot);
         c.receiver.releaseAll();
         c.sender.releaseAll();
-        c.box.wipe();
-        java.util.Arrays.fill(c.secret, (byte) 0);
+        java.util.Arrays.fill(c.key, (byte) 0);
+        if (c.secret != null) {
+            java.util.Arrays.fill(c.secret, (byte) 0);
+        }
         c.state = ConnectionState.FREE;
         freeSlots.addFirst(c.slot);  // the slot freed last is taken next: few slots stay warm
     }
@@ -1074,6 +1083,12 @@ public final class Endpoint implements DatagramEngine {
             }
         }
         return n;
+    }
+
+    /** The shared box, keyed for {@code c}. */
+    private SecretBox boxOf(Connection c) {
+        box.setKey(c.key, 0);
+        return box;
     }
 
     private Connection find(long handle) {
