@@ -102,8 +102,11 @@ public final class ConnectionChannel {
     ConnectionChannel(EndpointWorker worker, int slot, int ringBytes) {
         this.worker = worker;
         this.slot = slot;
-        this.outboundRing = new ElasticRing(ringBytes);
-        this.inboundRing = new ElasticRing(ringBytes);
+        // Both smallest rings in one allocation: a connection of small messages costs one buffer off the heap.
+        int home = ElasticRing.homeBytes(ringBytes);
+        java.nio.ByteBuffer slab = java.nio.ByteBuffer.allocateDirect(2 * home);
+        this.outboundRing = new ElasticRing(ringBytes, slab, 0);
+        this.inboundRing = new ElasticRing(ringBytes, slab, home);
     }
 
     /** The outbound ring (application to worker) now: read afresh for every access, as it may have been swapped. */
@@ -186,15 +189,17 @@ public final class ConnectionChannel {
 
     /**
      * Application, holding the send lock, at the start of a message of {@code length} bytes: true when the outbound
-     * ring takes it whole now, having grown the ring if it was empty and too small. False when it does not: then
-     * {@link #outboundGrowing} says whether waiting for the ring to empty lets it grow.
+     * ring takes it whole now, in one part if the full-size ring would, having grown the ring if it was empty and too
+     * small. False when it does not: then {@link #outboundGrowing} says whether waiting for the ring to empty lets it
+     * grow. One part, because the worker may hand a message's first part to the engine before the next is written,
+     * and then it goes out in a packet of its own.
      */
     public boolean outboundMakeRoom(int length) {
         if (!outboundRing.readyToWrite()) {
             return false;  // a growth waits for the ring to empty: nothing goes in before it
         }
         outboundRing.noteWrite(length);
-        while (!outboundTakes(length)) {
+        while (!outboundTakes(length) || length > maxPart() && outboundRing.capacity() < outboundRing.maxBytes()) {
             if (outboundRing.capacity() >= outboundRing.maxBytes()) {
                 return false;
             }

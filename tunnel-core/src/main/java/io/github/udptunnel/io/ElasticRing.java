@@ -1,7 +1,7 @@
 package io.github.udptunnel.io;
 
-import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
+import java.nio.ByteBuffer;
+
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -22,13 +22,18 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  */
 final class ElasticRing {
 
-    /** The size every ring starts at: what a connection that exchanges small messages keeps. */
-    static final int MIN_BYTES = 1024;
+    /**
+     * The size every ring starts at: what a connection that exchanges small messages keeps. Its largest record is an
+     * eighth of it, 64 bytes; a larger message goes in parts until the ring has grown.
+     */
+    static final int MIN_BYTES = 512;
     /** Writes in a row into an empty ring, each small enough for the smallest ring, before it shrinks back. */
     static final int SMALL_WRITES_BEFORE_SHRINK = 64;
 
     private final int minBytes;
     private final int maxBytes;
+    /** The smallest ring, kept for good: shrinking and resetting come back to it and allocate nothing. */
+    private final OneToOneRingBuffer home;
     private volatile OneToOneRingBuffer ring;
 
     // Producer only.
@@ -37,15 +42,34 @@ final class ElasticRing {
     private int smallWrites;
 
     ElasticRing(int maxBytes) {
-        this.maxBytes = maxBytes;
-        this.minBytes = Math.min(MIN_BYTES, maxBytes);
-        this.ring = allocate(minBytes);
+        this(maxBytes, ByteBuffer.allocateDirect(homeBytes(maxBytes)), 0);
     }
 
-    /** Off-heap and cache-line aligned, as Agrona's ring buffers want (a byte[] is only 8-byte aligned by luck). */
+    /**
+     * A ring whose smallest size lives in {@code slab} at {@code offset} ({@link #homeBytes} long), so that a
+     * connection's two rings take one allocation. Coming back to it after a larger ring is safe: it was left empty,
+     * nothing has written to it since, and its positions go on from where they were.
+     */
+    ElasticRing(int maxBytes, ByteBuffer slab, int offset) {
+        this.maxBytes = maxBytes;
+        this.minBytes = Math.min(MIN_BYTES, maxBytes);
+        this.home = new OneToOneRingBuffer(new UnsafeBuffer(slab, offset, homeBytes(maxBytes)));
+        this.ring = home;
+    }
+
+    /** Bytes of the smallest ring with its trailer. */
+    static int homeBytes(int maxBytes) {
+        return Math.min(MIN_BYTES, maxBytes) + RingBufferDescriptor.TRAILER_LENGTH;
+    }
+
+    /**
+     * Off the heap, as Agrona's ring buffers want (a byte[] is only 8-byte aligned by luck); malloc's 16-byte alignment
+     * is enough, since the trailer keeps the head and the tail 128 bytes apart: not aligning to a cache line saves a
+     * line and a second buffer object per ring.
+     */
     private static OneToOneRingBuffer allocate(int bytes) {
-        return new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            bytes + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH)));
+        return new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
+            bytes + RingBufferDescriptor.TRAILER_LENGTH)));
     }
 
     /** The ring now; the consumer calls this for every access, never keeping the ring across them. */
@@ -106,7 +130,7 @@ final class ElasticRing {
      */
     void noteWrite(int length) {
         OneToOneRingBuffer r = ring;
-        if (r.capacity() == minBytes || growPending) {
+        if (r == home || growPending) {
             return;
         }
         if (length > minBytes / 8 || r.producerPosition() != r.consumerPosition()) {
@@ -115,7 +139,7 @@ final class ElasticRing {
         }
         if (++smallWrites >= SMALL_WRITES_BEFORE_SHRINK) {
             smallWrites = 0;
-            ring = allocate(minBytes);
+            ring = home;
         }
     }
 
@@ -126,11 +150,11 @@ final class ElasticRing {
     void reset() {
         growPending = false;
         smallWrites = 0;
-        if (ring.capacity() != minBytes) {
-            ring = allocate(minBytes);
+        OneToOneRingBuffer r = ring;
+        if (r != home) {
+            ring = home;  // empty since it was left
             return;
         }
-        OneToOneRingBuffer r = ring;
         while (r.producerPosition() != r.consumerPosition()) {
             r.read((type, buffer, index, length) -> { });  // a read that only steps over padding reads nothing
         }
