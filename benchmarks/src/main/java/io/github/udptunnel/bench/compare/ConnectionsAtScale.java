@@ -58,7 +58,6 @@ final class ConnectionsAtScale {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double[] loaded = ManyConnections.report(server);
-                if (Boolean.getBoolean("hackpause")) { System.out.println("PAUSE"); Thread.sleep(25000); }
                 if (loaded[2] != n) {
                     throw new IllegalStateException("the server holds " + loaded[2] + " of " + n);
                 }
