@@ -6,6 +6,9 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
@@ -230,6 +233,45 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             return receive(0);
         } catch (InterruptedException cannotHappen) {
             throw new IllegalStateException("tryReceive waited", cannotHappen);
+        }
+    }
+
+    /**
+     * Waits for the next message and copies it into {@code dst} from its position, straight from the connection's
+     * ring: one copy, where {@link #receive()} makes two and a new array. Returns the message's length (the position
+     * moves past it), or -1 at the end of the stream; throws as {@link #receive()} when the connection ended
+     * otherwise.
+     *
+     * <p>A message larger than {@code dst.remaining()} is not taken: the call throws
+     * {@link java.nio.BufferOverflowException} with the position unchanged (bytes after it may have been written),
+     * and the message is the next one any receive returns, so it can be read with a larger buffer or
+     * {@link #receive()}.
+     */
+    public int receive(ByteBuffer dst) throws IOException, InterruptedException {
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        enter();
+        try {
+            receiveLock.lockInterruptibly();
+            try {
+                while (true) {
+                    int n = inbound.nextMessageInto(dst);
+                    if (n >= 0) {
+                        return n;
+                    }
+                    if (inbound.eof) {
+                        return -1;
+                    }
+                    checkReadable();
+                    park(Long.MAX_VALUE, READER);
+                }
+            } finally {
+                inbound.keepStarted();  // a message begun in dst and left (an exception) goes on in the buffer
+                receiveLock.unlock();
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -535,6 +577,11 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         /** Sized by the messages read (a connection of small messages keeps a small one). */
         private byte[] partial = new byte[0];
         private int partialLength;
+        /** A message that came in one record, read straight into an array of its size (no second copy). */
+        private byte[] whole;
+        /** receive(ByteBuffer): where the current message goes, and how many of its bytes are there. */
+        private ByteBuffer target;
+        private int direct;
         volatile boolean complete;
         volatile boolean eof;
         /** The worker's last record: the connection is over, and every byte before it was read. */
@@ -559,14 +606,79 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             if (!complete) {
                 return null;
             }
-            byte[] message = Arrays.copyOf(partial, partialLength);
+            byte[] message = whole != null ? whole : Arrays.copyOf(partial, partialLength);
+            whole = null;
             partialLength = 0;
             complete = false;
             return message;
         }
 
+        /**
+         * The next whole message copied into {@code dst}: its length, or -1 when none is whole yet (what is in keeps
+         * its place in {@code dst} while the same call waits). Throws BufferOverflowException, keeping the message,
+         * when it does not fit.
+         */
+        int nextMessageInto(ByteBuffer dst) {
+            streamMode = false;
+            if (target == null) {
+                if (pendingAt < pendingLength) {
+                    append(pending, pendingAt, pendingLength - pendingAt);
+                    pendingAt = pendingLength;
+                }
+                if (partialLength == 0 && !complete) {
+                    target = dst;  // a message not begun: straight into dst
+                    direct = 0;
+                }
+            }
+            while (!complete && !eof && !ended && readOne()) {
+                worker.inboundRead(ch);
+            }
+            if (!complete) {
+                return -1;
+            }
+            if (target != null) {
+                int n = direct;
+                dst.position(dst.position() + n);
+                target = null;
+                direct = 0;
+                complete = false;
+                return n;
+            }
+            byte[] message = whole != null ? whole : partial;
+            int length = whole != null ? whole.length : partialLength;
+            if (length > dst.remaining()) {
+                throw new BufferOverflowException();
+            }
+            dst.put(message, 0, length);
+            whole = null;
+            partialLength = 0;
+            complete = false;
+            return length;
+        }
+
+        /** A message begun in the caller's buffer and not finished there continues in {@link #partial}. */
+        void keepStarted() {
+            if (target != null) {
+                spill();
+            }
+        }
+
+        private void spill() {
+            if (partial.length < partialLength + direct) {
+                partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLength + direct));
+            }
+            target.get(target.position(), partial, partialLength, direct);
+            partialLength += direct;
+            target = null;
+            direct = 0;
+        }
+
         int readBytes(byte[] b, int off, int len) {
             streamMode = true;
+            if (whole != null) {
+                append(whole, 0, whole.length);
+                whole = null;
+            }
             if (partialLength > 0) {
                 pending = Arrays.copyOf(partial, partialLength);
                 pendingAt = 0;
@@ -615,12 +727,24 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
                 pendingLength = length;
                 return;
             }
+            complete = type == ConnectionChannel.END;
+            if (target != null) {
+                if (direct + length <= target.remaining()) {
+                    buffer.getBytes(index, target, target.position() + direct, length);
+                    direct += length;
+                    return;
+                }
+                spill();  // does not fit: the message goes on in partial, and the caller is told
+            } else if (complete && partialLength == 0) {
+                whole = new byte[length];
+                buffer.getBytes(index, whole, 0, length);
+                return;
+            }
             if (partial.length < partialLength + length) {
                 partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLength + length));
             }
             buffer.getBytes(index, partial, partialLength, length);
             partialLength += length;
-            complete = type == ConnectionChannel.END;
         }
 
         private void append(byte[] b, int off, int len) {
