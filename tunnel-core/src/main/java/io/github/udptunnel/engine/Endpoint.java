@@ -767,6 +767,33 @@ public final class Endpoint implements DatagramEngine {
         return readBytes(now, handle, dst, off, len, true);
     }
 
+    /**
+     * {@link #readPart} into {@code dst} at the absolute {@code index}: a shell that knows the part's size first
+     * ({@link #nextPart}) reads it straight into its own buffer, with no copy between.
+     */
+    public int readPart(long now, long handle, ByteBuffer dst, int index, int len) {
+        Connection c = live(handle);
+        boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
+        int wholeBefore = c.receiver.completeMessages;
+        int n = c.receiver.readBytes(dst, index, len, true);
+        stats.add(Counter.MESSAGES_DELIVERED, wholeBefore - c.receiver.completeMessages);
+        reopenWindow(c, now, wasClosed);
+        return n;
+    }
+
+    /**
+     * Bytes the next {@link #readPart} of up to {@code len} would read (it stops at a message's end), read nothing;
+     * {@link #nextPartEnds} says whether they end a message.
+     */
+    public int nextPart(long handle, int len) {
+        return live(handle).receiver.nextPart(len);
+    }
+
+    /** Whether the part {@link #nextPart} sized ends a message. */
+    public boolean nextPartEnds(long handle) {
+        return live(handle).receiver.nextPartEnds();
+    }
+
     private int readBytes(long now, long handle, byte[] dst, int off, int len, boolean stopAtMessageEnd) {
         Connection c = live(handle);
         boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;

@@ -17,7 +17,9 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import io.github.udptunnel.crypto.PublicKey;
 import io.github.udptunnel.engine.CloseReason;
@@ -582,12 +584,12 @@ public final class EndpointWorker {
                 blocked = true;  // a local: the shared flag is the reader's to see, not this loop's to trust
                 break;
             }
-            int n = engine.readPart(now, handle, scratch, 0, want);
-            boolean ended = engine.endedMessage(handle);
+            int n = engine.nextPart(handle, want);
+            boolean ended = engine.nextPartEnds(handle);
             if (n == 0 && !ended) {
                 break;
             }
-            write(ch, ended ? ConnectionChannel.END : ConnectionChannel.PART, n);
+            writePart(ch, handle, ended ? ConnectionChannel.END : ConnectionChannel.PART, n);
             wrote = true;
         }
         if (!blocked) {  // everything the engine held is in the ring: the end of the stream, then of the connection
@@ -626,6 +628,24 @@ public final class EndpointWorker {
         }
         ch.inboundBlocked = false;
         return true;
+    }
+
+    /**
+     * Claims a record of {@code length} bytes in the inbound ring and has the engine read the part straight into it:
+     * one copy from the engine's segments to the ring, none through a scratch array.
+     */
+    private void writePart(ConnectionChannel ch, long handle, int type, int length) {
+        OneToOneRingBuffer ring = ch.inbound();
+        int index = ring.tryClaim(type, length);
+        if (index < 0) {
+            throw new IllegalStateException("inbound ring refused a record it had room for");
+        }
+        AtomicBuffer buffer = ring.buffer();
+        int read = engine.readPart(now, handle, buffer.byteBuffer(), buffer.wrapAdjustment() + index, length);
+        ring.commit(index);
+        if (read != length) {
+            throw new IllegalStateException("the engine read " + read + " bytes of a part of " + length);
+        }
     }
 
     private void write(ConnectionChannel ch, int type, int length) {
