@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # The crypto rows of docs/BENCHMARKS.md in one run: JMH (seal, open, X25519, with -prof gc) beside libsodium.
 # Installs Debian's libsodium-dev and gcc when missing (needs root, as on the team's machines).
-# SecretBoxBenchmark runs seal and open twice, with SecretBox's scalar Salsa20 and with the Vector API one (its JMH
-# forks get --add-modules jdk.incubator.vector from the benchmark's @Fork).
-# Keep the machine otherwise idle while it runs (about 4 minutes).
+# Keep the machine otherwise idle while it runs (about 3 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! [ -f /usr/include/sodium.h ] || ! command -v gcc >/dev/null; then
