@@ -7,7 +7,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -Pbench -pl benchmarks -am package -DskipTests
-# With the Vector API the tunnel's Salsa20 runs several blocks at once (docs/ARCHITECTURE.md): a JVM flag any user
-# can set, so the tunnel is measured with it; the peers are not affected. JAVA_OPTS= measures without it.
-java ${JAVA_OPTS---add-modules jdk.incubator.vector} -cp benchmarks/target/benchmarks.jar \
-  io.github.udptunnel.bench.compare.ComparisonBenchmark "$@"
+java -cp benchmarks/target/benchmarks.jar io.github.udptunnel.bench.compare.ComparisonBenchmark "$@"

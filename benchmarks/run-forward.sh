@@ -10,8 +10,6 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 PGBENCH_SECONDS=${PGBENCH_SECONDS:-15}
 BULK_BYTES=${BULK_BYTES:-1073741824}
-# The forwarder's JVMs encrypt with the Vector API's Salsa20 (docs/ARCHITECTURE.md); JAVA_OPTS= to measure without.
-JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector}
 
 command -v pgbench >/dev/null || apt-get install -y postgresql-client >/dev/null
 [ -x /usr/sbin/sshd ] || DEBIAN_FRONTEND=noninteractive apt-get install -y openssh-server >/dev/null
@@ -42,11 +40,11 @@ java -cp "$T/cls" TcpBulk sink $SINK & PIDS+=($!)
 java -cp "$T/cls" TcpBulk stall $STALL & PIDS+=($!)
 
 # The tunnel's forward: two JVMs, as ssh and sshd are two processes.
-java $JAVA_OPTS -jar "$JAR" --spring.profiles.active=forward-server --server.port=0 --logging.level.root=WARN \
+java -jar "$JAR" --spring.profiles.active=forward-server --server.port=0 --logging.level.root=WARN \
   --tunnel.server.address=127.0.0.1 --tunnel.server.port=$UDP --tunnel.server.identity.key-file="$T/server.key" \
   --tunnel.server.services.sink=127.0.0.1:$SINK --tunnel.server.services.stall=127.0.0.1:$STALL \
   >"$T/server.log" 2>&1 & SERVER=$!; PIDS+=($SERVER)
-DEMO_SERVER=127.0.0.1:$UDP FORWARD_PORT=$FWD_PG java $JAVA_OPTS -jar "$JAR" --spring.profiles.active=forward-client \
+DEMO_SERVER=127.0.0.1:$UDP FORWARD_PORT=$FWD_PG java -jar "$JAR" --spring.profiles.active=forward-client \
   --server.port=0 --logging.level.root=WARN --tunnel.client.known-hosts.file="$T/known_hosts" \
   --tunnel.client.forwards.sink.local-port=$FWD_SINK --tunnel.client.forwards.sink.server=gateway \
   --tunnel.client.forwards.stall.local-port=$FWD_STALL --tunnel.client.forwards.stall.server=gateway \
@@ -110,7 +108,7 @@ PD=$(median <"$T/pg.direct"); PF=$(median <"$T/pg.forward"); PS=$(median <"$T/pg
 BD=$(median <"$T/bulk.direct"); BF=$(median <"$T/bulk.forward"); BS=$(median <"$T/bulk.ssh")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
 echo
-echo "Port forwarding, $(date -u +%F), $(java -version 2>&1 | head -1) ${JAVA_OPTS}, ssh cipher $CIPHER, medians of $ROUNDS rounds:"
+echo "Port forwarding, $(date -u +%F), $(java -version 2>&1 | head -1), ssh cipher $CIPHER, medians of $ROUNDS rounds:"
 echo "| row | through the forward | direct | ssh -L | forward / direct | forward / ssh -L |"
 echo "|---|---|---|---|---|---|"
 echo "| pgbench TPS (scale 10, -c 8 -j 2 -T $PGBENCH_SECONDS) | $PF | $PD | $PS | $(ratio "$PF" "$PD") | $(ratio "$PF" "$PS") |"

@@ -25,9 +25,6 @@ final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            command.addAll(List.of("--add-modules", "jdk.incubator.vector"));  // the child encrypts as the parent does
-        }
         command.add("-D" + SelfSignedCertificate.PROPERTY + "=" + SelfSignedCertificate.file());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
