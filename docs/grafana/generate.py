@@ -138,6 +138,24 @@ ROWS = [
                          "tunnel_template_requests_seconds_sum / _count (a FunctionTimer: no percentiles).",
              queries=[q(mean_latency("tunnel_template_requests", "outcome"), "{{outcome}}")]),
     ]),
+    ("Port forwarding", [
+        dict(title="Forwarded TCP connections", type="timeseries", unit="none", w=8, h=8,
+             description="tunnel_forward_connections_active: forwarded TCP connections carrying bytes now, per client "
+                         "forward and server service (docs/FORWARDING.md).",
+             queries=[q("tunnel_forward_connections_active{%s}" % I, "{{instance}} {{role}} {{forward}}")]),
+        dict(title="Forwarded bytes", type="timeseries", unit="Bps", w=8, h=8,
+             description="tunnel_forward_bytes_total per second: upstream from the TCP client to the service, "
+                         "downstream back.",
+             queries=[q(rate("tunnel_forward_bytes_total", "role, forward, direction"),
+                        "{{role}} {{forward}} {{direction}}")]),
+        dict(title="Forward failures by reason", type="timeseries", unit="ops", w=8, h=8,
+             description="tunnel_forward_failures_total per second, by reason (unknown-service, connect-refused, "
+                         "connect-timeout, unreachable, tunnel-connect, no-answer, protocol, reset). "
+                         "Alert: TunnelForwardFailing.",
+             queries=[q(rate("tunnel_forward_failures_total", "role, forward, reason"),
+                        "{{role}} {{forward}} {{reason}}")],
+             legend_calcs=["max", "lastNotNull"]),
+    ]),
 ]
 
 

@@ -21,9 +21,10 @@ fail() { printf '[check] FAILED: %s\n' "$*" >&2; exit 1; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tunnel-obs-check.XXXXXX")
 DEMO_PID=
 PROM_PID=
+TRAFFIC_PID=
 cleanup() {
   local rc=$?
-  for pid in $PROM_PID $DEMO_PID; do
+  for pid in $TRAFFIC_PID $PROM_PID $DEMO_PID; do
     kill "$pid" 2>/dev/null || true
   done
   for pid in $PROM_PID $DEMO_PID; do
@@ -76,10 +77,10 @@ JAR=$(ls demo-app/target/demo-app-*.jar 2>/dev/null | grep -v -e '-sources\.jar$
 JAR="$ROOT/$JAR"
 T_BUILT=$(date +%s)
 
-# Free ports: two TCP (the demo's HTTP, Prometheus), one UDP (the tunnel server).
-read -r HTTP_PORT PROM_PORT TUNNEL_PORT < <(python3 - <<'PY'
+# Free ports: three TCP (the demo's HTTP, Prometheus, a port forward), one UDP (the tunnel server).
+read -r HTTP_PORT PROM_PORT FORWARD_PORT TUNNEL_PORT < <(python3 - <<'PY'
 import socket
-socks = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(2)] + [socket.socket(socket.AF_INET, socket.SOCK_DGRAM)]
+socks = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(3)] + [socket.socket(socket.AF_INET, socket.SOCK_DGRAM)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])
@@ -89,8 +90,12 @@ mkdir -p "$WORK/demo"
 say "starting the demo: http 127.0.0.1:$HTTP_PORT, tunnel udp $TUNNEL_PORT ($(basename "$JAR"))"
 (cd "$WORK/demo" && exec java -Xmx256m -jar "$JAR" --server.address=127.0.0.1 --server.port="$HTTP_PORT" \
     --tunnel.server.port="$TUNNEL_PORT" --tunnel.client.servers.demo.address="127.0.0.1:$TUNNEL_PORT" \
+    --tunnel.server.services.actuator="127.0.0.1:$HTTP_PORT" --tunnel.client.forwards.actuator.server=demo \
+    --tunnel.client.forwards.actuator.local-port="$FORWARD_PORT" \
     >"$WORK/demo.log" 2>&1) &
 DEMO_PID=$!
+# The demo also forwards a port to its own HTTP server (docs/FORWARDING.md): requests through it feed the
+# dashboard's port-forwarding row.
 
 # 3. Prometheus -----------------------------------------------------------------------------------------------------
 cat >"$WORK/prometheus.yml" <<YML
@@ -120,6 +125,11 @@ until curl -sf "http://127.0.0.1:$HTTP_PORT/actuator/health" >/dev/null; do
   sleep 1
 done
 say "demo up after $(( $(date +%s) - T_BUILT )) s"
+(while kill -0 "$DEMO_PID" 2>/dev/null; do
+   curl -sf "http://127.0.0.1:$FORWARD_PORT/actuator/health" >/dev/null || true
+   sleep 0.5
+ done) &
+TRAFFIC_PID=$!
 kill -0 "$PROM_PID" 2>/dev/null || fail "prometheus exited"
 python3 tools/observability/promcheck.py wait "$PROM" udp-tunnel $(( DEADLINE - $(date +%s) )) \
   || fail "Prometheus did not see the demo's traffic"

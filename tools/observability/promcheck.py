@@ -44,6 +44,7 @@ def wait(url, job, timeout):
         ("data packets received (increase over 1m)",
          'sum(increase(tunnel_packets_total{job="%s",type="data",direction="received"}[1m]))' % job, 1),
         ("TunnelTemplate successes", 'sum(tunnel_template_requests_seconds_count{job="%s",outcome="success"})' % job, 3),
+        ("forwarded connections", 'sum(tunnel_forward_connections_total{job="%s",role="client"})' % job, 3),
     ]
     while True:
         values = []

@@ -23,8 +23,8 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * One command for the crypto rows of docs/BENCHMARKS.md: runs {@link SecretBoxBenchmark} and
- * {@link X25519Benchmark} with the GC profiler, then the libsodium program of benchmarks/native when it is built
+ * One command for the crypto rows of docs/BENCHMARKS.md: runs {@link SecretBoxBenchmark}, {@link Poly1305Benchmark}
+ * and {@link X25519Benchmark} with the GC profiler, then the libsodium program of benchmarks/native when it is built
  * (benchmarks/run-crypto.sh builds it), and prints medians (min..max over the measured iterations), bytes per
  * operation, and each row's ratio to libsodium measured in the same run.
  */
@@ -38,6 +38,7 @@ public final class CryptoReport {
 
         Collection<RunResult> results = new Runner(new OptionsBuilder()
             .include(SecretBoxBenchmark.class.getName())
+            .include(Poly1305Benchmark.class.getName())
             .include(X25519Benchmark.class.getName())
             .addProfiler(GCProfiler.class)
             .build()).run();
@@ -77,7 +78,7 @@ public final class CryptoReport {
     private static String ratio(String name, double median, String unit, Map<String, Double> sodium) {
         String key = name.endsWith(".seal") || name.endsWith("AsIs") ? "seal_ns"
             : name.endsWith(".open") ? "open_ns"
-            : name.endsWith(".agreement") ? "x25519_us" : null;
+            : name.endsWith(".agreement") || name.endsWith(".agreementBouncyCastle") ? "x25519_us" : null;
         Double theirs = key == null ? null : sodium.get(key);
         if (theirs == null) {
             return "-";

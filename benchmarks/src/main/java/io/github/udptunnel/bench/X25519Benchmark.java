@@ -3,6 +3,7 @@ package io.github.udptunnel.bench;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,7 +17,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.github.udptunnel.crypto.CryptoBox;
 
-/** X25519 as the handshake uses it: an agreement (beforenm adds one HSalsa20) and a public key from a secret. */
+/**
+ * X25519 as the handshake uses it: an agreement (beforenm adds one HSalsa20) and a public key from a secret, ours
+ * beside BouncyCastle's {@code X25519.calculateAgreement} and {@code X25519.generatePublicKey} in the same run.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -36,8 +40,19 @@ public class X25519Benchmark {
         random.nextBytes(ourSecret);
         byte[] theirSecret = new byte[32];
         random.nextBytes(theirSecret);
-        CryptoBox.publicKey(theirSecret, 0, theirPublic, 0);
+        box.publicKey(theirSecret, 0, theirPublic, 0);
         CryptoBox.precompute();
+        X25519.precompute();
+        byte[] ours = new byte[32];
+        byte[] theirs = new byte[32];
+        box.x25519(ourSecret, 0, theirPublic, 0, ours, 0);
+        X25519.calculateAgreement(ourSecret, 0, theirPublic, 0, theirs, 0);
+        box.publicKey(ourSecret, 0, out, 0);
+        byte[] theirKey = new byte[32];
+        X25519.generatePublicKey(ourSecret, 0, theirKey, 0);
+        if (!java.util.Arrays.equals(ours, theirs) || !java.util.Arrays.equals(out, theirKey)) {
+            throw new IllegalStateException("ours and BouncyCastle's disagree: the comparison would be meaningless");
+        }
     }
 
     @Benchmark
@@ -52,7 +67,18 @@ public class X25519Benchmark {
 
     @Benchmark
     public byte[] publicKey() {
-        CryptoBox.publicKey(ourSecret, 0, out, 0);
+        box.publicKey(ourSecret, 0, out, 0);
+        return out;
+    }
+
+    @Benchmark
+    public boolean agreementBouncyCastle() {
+        return X25519.calculateAgreement(ourSecret, 0, theirPublic, 0, out, 0);
+    }
+
+    @Benchmark
+    public byte[] publicKeyBouncyCastle() {
+        X25519.generatePublicKey(ourSecret, 0, out, 0);
         return out;
     }
 }

@@ -2,6 +2,7 @@ package io.github.udptunnel.demo;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
@@ -11,6 +12,7 @@ import io.github.udptunnel.autoconfigure.listener.TunnelMessage;
 /** The server side: answers every greeting that comes through the tunnel. */
 @Component
 @Profile("!client")
+@ConditionalOnBooleanProperty(name = "demo.greetings", matchIfMissing = true)
 class GreetingListener {
 
     private final AtomicLong answered = new AtomicLong();

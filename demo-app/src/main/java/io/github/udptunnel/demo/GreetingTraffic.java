@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Profile;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -14,6 +15,7 @@ import io.github.udptunnel.autoconfigure.template.TunnelOperations;
 /** The client side: a greeting to the server named {@code demo} every {@code demo.interval}, until stopped. */
 @Component
 @Profile("!server")
+@ConditionalOnBooleanProperty(name = "demo.greetings", matchIfMissing = true)
 class GreetingTraffic {
 
     private static final Logger log = LoggerFactory.getLogger(GreetingTraffic.class);

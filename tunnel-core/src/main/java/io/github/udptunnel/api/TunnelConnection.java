@@ -6,6 +6,9 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
@@ -92,7 +95,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             }
             try {
                 checkCanSend();
-                if (!ch.outboundTakes(message.length)) {
+                if (!ch.outboundMakeRoom(message.length)) {
                     return false;
                 }
                 writeMessage(message, 0, message.length, Long.MAX_VALUE);
@@ -134,6 +137,15 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
     /** Writes a message's records; false when its first part found no room by {@code deadline}. */
     private boolean writeMessage(byte[] message, int off, int len, long deadline)
         throws IOException, InterruptedException {
+        // A ring too small for the message grows first, once the worker has emptied it, so that the message goes in
+        // whole (or, larger than the full-size ring, in its largest parts); nothing is written before the deadline.
+        while (!ch.outboundMakeRoom(len) && ch.outboundGrowing()) {
+            worker.channelChanged(ch);
+            checkCanSend();
+            if (!park(deadline, 0)) {
+                return false;
+            }
+        }
         int at = 0;
         do {
             int n = Math.min(len - at, ch.maxPart());
@@ -153,7 +165,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
      */
     private boolean writeRecord(int type, int length, long deadline, boolean first)
         throws IOException, InterruptedException {
-        while (!ch.outbound.write(type, sendView, 0, length)) {
+        while (!ch.outbound().write(type, sendView, 0, length)) {
             worker.channelChanged(ch);
             if (first) {
                 checkCanSend();
@@ -221,6 +233,45 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             return receive(0);
         } catch (InterruptedException cannotHappen) {
             throw new IllegalStateException("tryReceive waited", cannotHappen);
+        }
+    }
+
+    /**
+     * Waits for the next message and copies it into {@code dst} from its position, straight from the connection's
+     * ring: one copy, where {@link #receive()} makes two and a new array. Returns the message's length (the position
+     * moves past it), or -1 at the end of the stream; throws as {@link #receive()} when the connection ended
+     * otherwise.
+     *
+     * <p>A message larger than {@code dst.remaining()} is not taken: the call throws
+     * {@link java.nio.BufferOverflowException} with the position unchanged (bytes after it may have been written),
+     * and the message is the next one any receive returns, so it can be read with a larger buffer or
+     * {@link #receive()}.
+     */
+    public int receive(ByteBuffer dst) throws IOException, InterruptedException {
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        enter();
+        try {
+            receiveLock.lockInterruptibly();
+            try {
+                while (true) {
+                    int n = inbound.nextMessageInto(dst);
+                    if (n >= 0) {
+                        return n;
+                    }
+                    if (inbound.eof) {
+                        return -1;
+                    }
+                    checkReadable();
+                    park(Long.MAX_VALUE, READER);
+                }
+            } finally {
+                inbound.keepStarted();  // a message begun in dst and left (an exception) goes on in the buffer
+                receiveLock.unlock();
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -401,13 +452,13 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
      */
     @Override
     public boolean isReady() {
-        return ch.inbound.size() > 0 || inbound.complete || inbound.eof || inbound.ended || !ch.isCurrent(handle)
+        return ch.inbound().size() > 0 || inbound.complete || inbound.eof || inbound.ended || !ch.isCurrent(handle)
             || !worker.isOpen();
     }
 
     /** Ready for writing in {@link TunnelSelector}: the send buffer is at most half full. */
     public boolean isWritable() {
-        return ch.outboundHasRoom(ch.outbound.capacity() / 4) || !isOpen();
+        return ch.outboundHasRoom(ch.outbound().capacity() / 4) || !isOpen();
     }
 
     @Override
@@ -498,7 +549,7 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             ch.reader(me);
         }
         // Registered (with a fence) before this last look: a record or an end published after it wakes us.
-        boolean ready = writer ? ch.outboundHasRoom(writing) : ch.inbound.size() > 0;
+        boolean ready = writer ? ch.outboundWritable(writing) : ch.inbound().size() > 0;
         if (!ready && ch.isCurrent(handle) && ch.closeReason() == null && worker.isOpen()) {
             LockSupport.parkNanos(this, deadline == Long.MAX_VALUE ? Long.MAX_VALUE : left);
         }
@@ -523,8 +574,14 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
     /** Reads inbound records: whole messages for receive(), bytes for the stream view. */
     private final class Inbound implements MessageHandler {
-        private byte[] partial = new byte[4096];
+        /** Sized by the messages read (a connection of small messages keeps a small one). */
+        private byte[] partial = new byte[0];
         private int partialLength;
+        /** A message that came in one record, read straight into an array of its size (no second copy). */
+        private byte[] whole;
+        /** receive(ByteBuffer): where the current message goes, and how many of its bytes are there. */
+        private ByteBuffer target;
+        private int direct;
         volatile boolean complete;
         volatile boolean eof;
         /** The worker's last record: the connection is over, and every byte before it was read. */
@@ -549,14 +606,79 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             if (!complete) {
                 return null;
             }
-            byte[] message = Arrays.copyOf(partial, partialLength);
+            byte[] message = whole != null ? whole : Arrays.copyOf(partial, partialLength);
+            whole = null;
             partialLength = 0;
             complete = false;
             return message;
         }
 
+        /**
+         * The next whole message copied into {@code dst}: its length, or -1 when none is whole yet (what is in keeps
+         * its place in {@code dst} while the same call waits). Throws BufferOverflowException, keeping the message,
+         * when it does not fit.
+         */
+        int nextMessageInto(ByteBuffer dst) {
+            streamMode = false;
+            if (target == null) {
+                if (pendingAt < pendingLength) {
+                    append(pending, pendingAt, pendingLength - pendingAt);
+                    pendingAt = pendingLength;
+                }
+                if (partialLength == 0 && !complete) {
+                    target = dst;  // a message not begun: straight into dst
+                    direct = 0;
+                }
+            }
+            while (!complete && !eof && !ended && readOne()) {
+                worker.inboundRead(ch);
+            }
+            if (!complete) {
+                return -1;
+            }
+            if (target != null) {
+                int n = direct;
+                dst.position(dst.position() + n);
+                target = null;
+                direct = 0;
+                complete = false;
+                return n;
+            }
+            byte[] message = whole != null ? whole : partial;
+            int length = whole != null ? whole.length : partialLength;
+            if (length > dst.remaining()) {
+                throw new BufferOverflowException();
+            }
+            dst.put(message, 0, length);
+            whole = null;
+            partialLength = 0;
+            complete = false;
+            return length;
+        }
+
+        /** A message begun in the caller's buffer and not finished there continues in {@link #partial}. */
+        void keepStarted() {
+            if (target != null) {
+                spill();
+            }
+        }
+
+        private void spill() {
+            if (partial.length < partialLength + direct) {
+                partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLength + direct));
+            }
+            target.get(target.position(), partial, partialLength, direct);
+            partialLength += direct;
+            target = null;
+            direct = 0;
+        }
+
         int readBytes(byte[] b, int off, int len) {
             streamMode = true;
+            if (whole != null) {
+                append(whole, 0, whole.length);
+                whole = null;
+            }
             if (partialLength > 0) {
                 pending = Arrays.copyOf(partial, partialLength);
                 pendingAt = 0;
@@ -576,10 +698,10 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
         /** Reads one record; a read that only stepped over the ring's end padding tries again. */
         private boolean readOne() {
             for (int attempt = 0; attempt < 2; attempt++) {
-                if (ch.inbound.read(this, 1) > 0) {
+                if (ch.inbound().read(this, 1) > 0) {
                     return true;
                 }
-                if (ch.inbound.size() == 0) {
+                if (ch.inbound().size() == 0) {
                     return false;
                 }
             }
@@ -598,11 +720,24 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             }
             if (streamMode) {
                 if (pending.length < length) {
-                    pending = new byte[Math.max(length, 4096)];
+                    pending = new byte[Math.max(length, Math.min(2 * pending.length, ConnectionChannel.MAX_PART))];
                 }
                 buffer.getBytes(index, pending, 0, length);
                 pendingAt = 0;
                 pendingLength = length;
+                return;
+            }
+            complete = type == ConnectionChannel.END;
+            if (target != null) {
+                if (direct + length <= target.remaining()) {
+                    buffer.getBytes(index, target, target.position() + direct, length);
+                    direct += length;
+                    return;
+                }
+                spill();  // does not fit: the message goes on in partial, and the caller is told
+            } else if (complete && partialLength == 0) {
+                whole = new byte[length];
+                buffer.getBytes(index, whole, 0, length);
                 return;
             }
             if (partial.length < partialLength + length) {
@@ -610,7 +745,6 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
             }
             buffer.getBytes(index, partial, partialLength, length);
             partialLength += length;
-            complete = type == ConnectionChannel.END;
         }
 
         private void append(byte[] b, int off, int len) {

@@ -1,12 +1,10 @@
 package io.github.udptunnel.crypto;
 
-import org.bouncycastle.math.ec.rfc7748.X25519;
-
 /**
- * NaCl's crypto_box built from BouncyCastle's X25519 field arithmetic and our HSalsa20: {@link #beforenm} turns a
- * public and a private key into the 32-byte key that {@link SecretBox} uses; sealing and opening are then
- * secretbox. An agreement allocates nothing ({@link X25519Ladder}); {@link #publicKey} uses BouncyCastle's faster
- * fixed-base multiplication, which allocates.
+ * NaCl's crypto_box built from our X25519 (radix-2^51 field arithmetic: {@link X25519Ladder} for agreements,
+ * {@link X25519Base} for key generation) and our HSalsa20: {@link #beforenm} turns a public and a private key into
+ * the 32-byte key that {@link SecretBox} uses; sealing and opening are then secretbox. After construction nothing
+ * here allocates: not an agreement, not a key generation.
  *
  * <p>Keys of small order are refused: checked against the known list before any scalar multiplication, and the
  * agreement itself refuses an all-zero result. Not thread-safe: it owns scratch buffers.
@@ -19,6 +17,7 @@ public final class CryptoBox {
 
     private final Salsa20Core core = new Salsa20Core();
     private final X25519Ladder ladder = new X25519Ladder();
+    private final X25519Base base = new X25519Base();
     private final byte[] shared = new byte[KEY_SIZE];
 
     /** True when {@code key} is one of the small-order public keys every agreement with gives all zero. */
@@ -26,9 +25,9 @@ public final class CryptoBox {
         return LowOrderPoints.contains(key, off);
     }
 
-    /** Warms BouncyCastle's X25519 tables once, so the first handshake does not pay for it. */
+    /** Builds the key generation's table of base-point multiples now, so the first handshake does not pay for it. */
     public static void precompute() {
-        X25519.precompute();
+        X25519Base.precompute();
     }
 
     /**
@@ -57,7 +56,7 @@ public final class CryptoBox {
     }
 
     /** Writes the public key of a 32-byte private key (clamped as X25519 requires) to {@code out}. */
-    public static void publicKey(byte[] privateKey, int privOff, byte[] out, int outOff) {
-        X25519.generatePublicKey(privateKey, privOff, out, outOff);
+    public void publicKey(byte[] privateKey, int privOff, byte[] out, int outOff) {
+        base.publicKey(privateKey, privOff, out, outOff);
     }
 }

@@ -20,7 +20,7 @@ public final class KeyPair {
     private KeyPair(byte[] privateKey) {
         this.privateKey = privateKey;
         byte[] pub = new byte[PublicKey.SIZE];
-        X25519.generatePublicKey(privateKey, 0, pub, 0);
+        new CryptoBox().publicKey(privateKey, 0, pub, 0);
         this.publicKey = PublicKey.of(pub);
     }
 

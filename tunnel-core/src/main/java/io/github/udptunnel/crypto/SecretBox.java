@@ -1,14 +1,11 @@
 package io.github.udptunnel.crypto;
 
-import org.bouncycastle.crypto.macs.Poly1305;
-import org.bouncycastle.crypto.params.KeyParameter;
-
 /**
  * NaCl's crypto_secretbox (XSalsa20-Poly1305) with a key set in advance, byte-exact with NaCl and libsodium.
  * A sealed box is the 16-byte Poly1305 tag followed by the ciphertext (libsodium's "easy" layout).
  *
  * <p>After construction, {@link #seal} and {@link #open} allocate nothing: the key stream, the one-time Poly1305
- * key and the tag live in fields. The tag is checked in constant time and a box that fails the check writes no
+ * key and the MAC state live in fields. The tag is checked in constant time and a box that fails the check writes no
  * plaintext. Not thread-safe: each connection (or thread) owns its instance.
  *
  * <p>Buffers may be the same array when the plaintext sits right after the tag's place, that is
@@ -28,10 +25,7 @@ public final class SecretBox {
     private final byte[] key = new byte[KEY_SIZE];
     private final byte[] subkey = new byte[KEY_SIZE];
     private final byte[] firstBlock = new byte[Salsa20Core.BLOCK_SIZE];
-    private final byte[] tag = new byte[TAG_SIZE];
     private final Poly1305 poly1305 = new Poly1305();
-    // BouncyCastle's KeyParameter hands out its own array, so the one-time key is written in place: no allocation.
-    private final KeyParameter polyKey = new KeyParameter(new byte[POLY_KEY_SIZE]);
 
     /** A box with an all-zero key; call {@link #setKey} before use. */
     public SecretBox() {
@@ -58,7 +52,7 @@ public final class SecretBox {
         startStream(nonce, nonceOff);
         xorStream(in, inOff, out, outOff + TAG_SIZE, len);
         poly1305.update(out, outOff + TAG_SIZE, len);
-        poly1305.doFinal(out, outOff);
+        poly1305.finish(out, outOff);
     }
 
     /**
@@ -72,8 +66,7 @@ public final class SecretBox {
         int len = boxLen - TAG_SIZE;
         startStream(nonce, nonceOff);
         poly1305.update(in, inOff + TAG_SIZE, len);
-        poly1305.doFinal(tag, 0);
-        if (!ConstantTime.equals(tag, 0, in, inOff, TAG_SIZE)) {
+        if (!poly1305.verify(in, inOff)) {
             return false;
         }
         xorStream(in, inOff + TAG_SIZE, out, outOff, len);
@@ -85,7 +78,7 @@ public final class SecretBox {
         java.util.Arrays.fill(key, (byte) 0);
         java.util.Arrays.fill(subkey, (byte) 0);
         java.util.Arrays.fill(firstBlock, (byte) 0);
-        java.util.Arrays.fill(polyKey.getKey(), (byte) 0);
+        poly1305.wipe();
         core.wipe();
     }
 
@@ -99,8 +92,7 @@ public final class SecretBox {
         core.hsalsa20(key, 0, nonce, nonceOff, subkey, 0);
         core.startStream(subkey, 0, nonce, nonceOff + 16);
         core.nextBlock(firstBlock);
-        System.arraycopy(firstBlock, 0, polyKey.getKey(), 0, POLY_KEY_SIZE);
-        poly1305.init(polyKey);
+        poly1305.init(firstBlock, 0);
     }
 
     private void xorStream(byte[] in, int inOff, byte[] out, int outOff, int len) {

@@ -7,8 +7,8 @@ import io.github.udptunnel.crypto.SecretBox;
 import io.github.udptunnel.wire.Cookie;
 
 /**
- * One slot of the connection table: everything the engine keeps for a connection, made once at start-up and
- * reused. The engine's logic lives in {@link Endpoint}, {@link Sender} and {@link Receiver}; this class holds state.
+ * One slot of the connection table: everything the engine keeps for a connection, made the first time a connection
+ * takes the slot and reused. The engine's logic lives in {@link Endpoint}, {@link Sender} and {@link Receiver}; this class holds state.
  */
 final class Connection {
 
@@ -22,16 +22,17 @@ final class Connection {
     /** The connection key C' is in the index, so packets find the connection. */
     boolean indexed;
 
-    /** Client: our connection secret c'. */
-    final byte[] secret = new byte[32];
-    /** Client: the cookie to send in every INIT. */
-    final byte[] cookie = new byte[Cookie.SIZE];
+    /** Client: our connection secret c'. Made by the first connect in the slot: a server's slots never need it. */
+    byte[] secret;
+    /** Client: the cookie to send in every INIT; made with {@link #secret}. */
+    byte[] cookie;
     String host;
     /** Client: the key the server presented, and the one pinned for its name when they differ. */
     PublicKey serverKey;
     PublicKey pinnedKey;
 
-    final SecretBox box = new SecretBox();
+    /** The connection key K (the box's key, the same both ways); the engine's one {@code SecretBox} takes it per use. */
+    final byte[] key = new byte[SecretBox.KEY_SIZE];
     long sendCounter;
     final ReplayWindow replay = new ReplayWindow();
     boolean receivedAny;
@@ -67,6 +68,14 @@ final class Connection {
         this.rtt = new RttEstimator(config.initialRtoNanos, config.minRtoNanos, config.maxRtoNanos);
         this.sender = new Sender(pool, rtt);
         this.receiver = new Receiver(pool);
+    }
+
+    /** Client: makes the handshake's arrays the first time the slot is used for a connect. */
+    void clientArrays() {
+        if (secret == null) {
+            secret = new byte[32];
+            cookie = new byte[Cookie.SIZE];
+        }
     }
 
     /** The handle the application holds: the slot and its generation, so a stale handle is never mistaken. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import io.github.udptunnel.crypto.CryptoBox;
 import io.github.udptunnel.crypto.KeystreamRandom;
 import io.github.udptunnel.crypto.PublicKey;
+import io.github.udptunnel.crypto.SecretBox;
 import io.github.udptunnel.wire.Cookie;
 import io.github.udptunnel.wire.CookiePacket;
 import io.github.udptunnel.wire.DataPacket;
@@ -20,8 +21,9 @@ import io.github.udptunnel.wire.PacketType;
  * The sans-I/O protocol engine of one endpoint, client or server (docs/PROTOCOL.md): datagrams and the time in,
  * datagrams, events and a deadline out. No sockets, threads or clocks inside; one thread calls everything.
  *
- * <p>Everything it needs per packet is made at construction: the connection table, the segment pool, the codecs,
- * the cipher state. The application side ({@link #connect}, {@link #accept}, {@link #send}, {@link #receive},
+ * <p>Everything it needs per packet is made at construction (the tables indexed by slot, the codecs, the cipher
+ * state) or the first time it is needed and then kept (a slot's {@link Connection}, a segment's bytes), so that
+ * memory follows the most connections and data held at once, and nothing is allocated once warm. The application side ({@link #connect}, {@link #accept}, {@link #send}, {@link #receive},
  * {@link #finish}, {@link #close}, {@link #abort}) names connections by a {@code long} handle.
  */
 public final class Endpoint implements DatagramEngine {
@@ -48,6 +50,11 @@ public final class Endpoint implements DatagramEngine {
     private final IntQueue acceptQueue;
     private final EventQueue events;
     private final PacketCrypto crypto = new PacketCrypto();
+    /**
+     * The one box every connection's packets are sealed and opened with, its key set from the connection's before
+     * each use: a box's other state is scratch, and one per connection would cost each about 600 bytes.
+     */
+    private final SecretBox box = new SecretBox();
     private final CookiePacket cookieView = new CookiePacket();
     private final InitPacket initView = new InitPacket();
     private final DataPacket dataView = new DataPacket();
@@ -80,8 +87,7 @@ public final class Endpoint implements DatagramEngine {
         this.keys = new byte[capacity * 32];
         this.freeSlots = new IntQueue(capacity);
         for (int i = 0; i < capacity; i++) {
-            connections[i] = new Connection(i, pool, config);
-            freeSlots.add(i);
+            freeSlots.add(i);  // each slot's Connection is made when a connection first takes it (slotConnection)
         }
         long salt = random.nextLong();
         this.index = new ConnectionIndex(capacity, salt, keys);
@@ -189,7 +195,7 @@ public final class Endpoint implements DatagramEngine {
             endConnection(c, CloseReason.SERVER_KEY_CHANGED, EventType.CONNECT_FAILED);
             return null;
         }
-        if (!crypto.connectionKey(a, plain, c.secret, c.box)) {
+        if (!crypto.connectionKey(a, plain, c.secret, 0, c.key)) {
             return DropReason.LOW_ORDER_KEY;
         }
         System.arraycopy(a, plain + 32, c.cookie, 0, Cookie.SIZE);
@@ -214,7 +220,7 @@ public final class Endpoint implements DatagramEngine {
             if (!c.replay.check(counter)) {
                 return DropReason.REPLAYED;
             }
-            if (!crypto.openInit(initView, c.box)) {
+            if (!crypto.openInit(initView, boxOf(c))) {
                 return DropReason.BOX_INVALID;
             }
             return answerInit(c, now,
@@ -241,7 +247,7 @@ public final class Endpoint implements DatagramEngine {
         }
         serverHandshake.accepted();
         Connection c = open(now, a, clientKey, from, false);
-        c.box.setKey(connectionKey, 0);
+        System.arraycopy(connectionKey, 0, c.key, 0, 32);
         java.util.Arrays.fill(connectionKey, (byte) 0);
         acceptQueue.add(c.slot);
         events.add(EventType.ACCEPTED, c.handle(), null);
@@ -286,7 +292,7 @@ public final class Endpoint implements DatagramEngine {
         if (!c.replay.check(counter)) {
             return DropReason.REPLAYED;
         }
-        if (!crypto.openData(dataView, !c.client, c.box)) {
+        if (!crypto.openData(dataView, !c.client, boxOf(c))) {
             return DropReason.BOX_INVALID;
         }
         return onMessage(c, now, from, counter, buf, dataView.boxIndex() + 16, dataView.boxLength() - 16);
@@ -515,8 +521,8 @@ public final class Endpoint implements DatagramEngine {
         int keyOff = c.slot * 32;
         long counter = c.sendCounter++;
         return init
-            ? crypto.sealInit(out, base, keys, keyOff, c.cookie, counter, c.box, w.encodedLength())
-            : crypto.sealData(out, base, keys, keyOff, c.client, counter, c.box, w.encodedLength());
+            ? crypto.sealInit(out, base, keys, keyOff, c.cookie, counter, boxOf(c), w.encodedLength())
+            : crypto.sealData(out, base, keys, keyOff, c.client, counter, boxOf(c), w.encodedLength());
     }
 
     private InetSocketAddress sent(Connection c, long now, ByteBuffer out, int length) {
@@ -657,9 +663,10 @@ public final class Endpoint implements DatagramEngine {
                 + " connection slots is in use (maxConnections)");
         }
         int slot = freeSlots.peek();
-        Connection c = connections[slot];
+        Connection c = slotConnection(slot);
+        c.clientArrays();
         random.nextBytes(c.secret, 0, 32);
-        CryptoBox.publicKey(c.secret, 0, keys, slot * 32);
+        crypto.publicKey(c.secret, 0, keys, slot * 32);
         c = open(now, keys, slot * 32, server, true);
         c.host = host;
         c.pinnedKey = pinnedKey;
@@ -758,6 +765,33 @@ public final class Endpoint implements DatagramEngine {
      */
     public int readPart(long now, long handle, byte[] dst, int off, int len) {
         return readBytes(now, handle, dst, off, len, true);
+    }
+
+    /**
+     * {@link #readPart} into {@code dst} at the absolute {@code index}: a shell that knows the part's size first
+     * ({@link #nextPart}) reads it straight into its own buffer, with no copy between.
+     */
+    public int readPart(long now, long handle, ByteBuffer dst, int index, int len) {
+        Connection c = live(handle);
+        boolean wasClosed = c.receiver.advertisedWindow < config.maxDataPerPacket;
+        int wholeBefore = c.receiver.completeMessages;
+        int n = c.receiver.readBytes(dst, index, len, true);
+        stats.add(Counter.MESSAGES_DELIVERED, wholeBefore - c.receiver.completeMessages);
+        reopenWindow(c, now, wasClosed);
+        return n;
+    }
+
+    /**
+     * Bytes the next {@link #readPart} of up to {@code len} would read (it stops at a message's end), read nothing;
+     * {@link #nextPartEnds} says whether they end a message.
+     */
+    public int nextPart(long handle, int len) {
+        return live(handle).receiver.nextPart(len);
+    }
+
+    /** Whether the part {@link #nextPart} sized ends a message. */
+    public boolean nextPartEnds(long handle) {
+        return live(handle).receiver.nextPartEnds();
     }
 
     private int readBytes(long now, long handle, byte[] dst, int off, int len, boolean stopAtMessageEnd) {
@@ -887,7 +921,7 @@ public final class Endpoint implements DatagramEngine {
     public java.util.List<ConnectionStats> allConnectionStats() {
         java.util.List<ConnectionStats> rows = new java.util.ArrayList<>();
         for (Connection c : connections) {
-            if (c.state != ConnectionState.FREE) {
+            if (c != null && c.state != ConnectionState.FREE) {
                 rows.add(connectionStats(c.handle()));
             }
         }
@@ -912,6 +946,11 @@ public final class Endpoint implements DatagramEngine {
         return config.maxConnections;
     }
 
+    /** Segments whose bytes have been made: the most the endpoint has held at once. */
+    public int segmentsMade() {
+        return pool.made();
+    }
+
     /** Free segments left in the shared pool. */
     public int freeSegments() {
         return pool.free();
@@ -920,7 +959,7 @@ public final class Endpoint implements DatagramEngine {
     /** Ends every connection; the endpoint takes no more datagrams. */
     public void closeEndpoint() {
         for (Connection c : connections) {
-            if (c.isOpen()) {
+            if (c != null && c.isOpen()) {
                 endConnection(c, CloseReason.ENDPOINT_CLOSED,
                     c.state == ConnectionState.ESTABLISHED ? EventType.CLOSED : EventType.CONNECT_FAILED);
             }
@@ -934,7 +973,7 @@ public final class Endpoint implements DatagramEngine {
 
     private Connection open(long now, byte[] key, int keyOff, InetSocketAddress peer, boolean client) {
         int slot = freeSlots.poll();
-        Connection c = connections[slot];
+        Connection c = slotConnection(slot);
         if (key != keys || keyOff != slot * 32) {
             System.arraycopy(key, keyOff, keys, slot * 32, 32);
         }
@@ -1039,10 +1078,42 @@ public final class Endpoint implements DatagramEngine {
         deadlines.remove(c.slot);
         c.receiver.releaseAll();
         c.sender.releaseAll();
-        c.box.wipe();
-        java.util.Arrays.fill(c.secret, (byte) 0);
+        java.util.Arrays.fill(c.key, (byte) 0);
+        if (c.secret != null) {
+            java.util.Arrays.fill(c.secret, (byte) 0);
+        }
         c.state = ConnectionState.FREE;
         freeSlots.addFirst(c.slot);  // the slot freed last is taken next: few slots stay warm
+    }
+
+    /**
+     * The slot's state, made the first time a connection takes the slot and then kept: the slot freed last is taken
+     * next, so the table holds as many as the endpoint has had connections at once, not {@code maxConnections}.
+     */
+    private Connection slotConnection(int slot) {
+        Connection c = connections[slot];
+        if (c == null) {
+            c = new Connection(slot, pool, config);
+            connections[slot] = c;
+        }
+        return c;
+    }
+
+    /** Slots whose state has been made: the most connections the endpoint has had at once. */
+    public int slotsMade() {
+        int n = 0;
+        for (Connection c : connections) {
+            if (c != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The shared box, keyed for {@code c}. */
+    private SecretBox boxOf(Connection c) {
+        box.setKey(c.key, 0);
+        return box;
     }
 
     private Connection find(long handle) {
@@ -1051,7 +1122,7 @@ public final class Endpoint implements DatagramEngine {
             return null;
         }
         Connection c = connections[slot];
-        return c.generation == (int) (handle >>> 32) && c.state != ConnectionState.FREE ? c : null;
+        return c != null && c.generation == (int) (handle >>> 32) && c.state != ConnectionState.FREE ? c : null;
     }
 
     private Connection live(long handle) {

@@ -14,8 +14,8 @@ import io.github.udptunnel.wire.Nonces;
 /**
  * The cryptography of each packet of protocol version 1, with every key, counter and random byte passed in, so
  * that the engine and the test vectors run the same code. Packets live in heap buffers and boxes are sealed and
- * opened in place. One instance per thread: it owns scratch buffers, and after construction allocates nothing
- * (BouncyCastle's X25519 allocates a few small arrays per scalar multiplication).
+ * opened in place. One instance per thread: it owns scratch buffers, and after construction allocates nothing,
+ * key generation and X25519 included.
  */
 public final class PacketCrypto {
 
@@ -57,6 +57,11 @@ public final class PacketCrypto {
         scratchBox.seal(nonce, 0, a, plain, CookiePacket.PLAINTEXT_SIZE, a, base + CookiePacket.BOX_OFFSET);
         wipeKey();
         return true;
+    }
+
+    /** Writes the X25519 public key of {@code secret[secretOff..+32)} to {@code out[outOff..+32)}. */
+    public void publicKey(byte[] secret, int secretOff, byte[] out, int outOff) {
+        cryptoBox.publicKey(secret, secretOff, out, outOff);
     }
 
     /**

@@ -26,6 +26,7 @@ final class Receiver {
     /** Bytes of the head segment a byte-stream read has already taken. */
     private int headOffset;
     private boolean endedMessage;
+    private boolean nextPartEnds;
     boolean finReceived;
 
     /** Reliable packets received since the last ack was sent. */
@@ -195,12 +196,26 @@ final class Receiver {
      * {@link #endedMessage} tells whether it did (an empty message is a read of 0 bytes that ended one).
      */
     int readBytes(byte[] dst, int off, int len, boolean stopAtMessageEnd) {
+        return readBytes(dst, null, off, len, stopAtMessageEnd);
+    }
+
+    /** {@link #readBytes(byte[], int, int, boolean)} into {@code dst} at the absolute {@code index}. */
+    int readBytes(ByteBuffer dst, int index, int len, boolean stopAtMessageEnd) {
+        return readBytes(null, dst, index, len, stopAtMessageEnd);
+    }
+
+    /** Into {@code array} or else {@code buffer}: one loop for both. */
+    private int readBytes(byte[] array, ByteBuffer buffer, int off, int len, boolean stopAtMessageEnd) {
         int copied = 0;
         endedMessage = false;
         while (!readable.isEmpty()) {
             int id = readable.head;
             int n = Math.min(len - copied, pool.length[id] - headOffset);
-            System.arraycopy(pool.data[id], headOffset, dst, off + copied, n);
+            if (array != null) {
+                System.arraycopy(pool.data[id], headOffset, array, off + copied, n);
+            } else {
+                buffer.put(off + copied, pool.data[id], headOffset, n);
+            }
             copied += n;
             headOffset += n;
             if (headOffset < pool.length[id]) {
@@ -221,6 +236,36 @@ final class Receiver {
             }
         }
         return copied;
+    }
+
+    /**
+     * Bytes a {@link #readBytes} of up to {@code len} stopping at a message's end would copy now, without copying;
+     * {@link #nextPartEnds} then says whether that part ends a message. Lets a shell size a record before it reads.
+     */
+    int nextPart(int len) {
+        int total = 0;
+        int skip = headOffset;
+        nextPartEnds = false;
+        for (int id = readable.head; id != SegmentPool.NONE; id = pool.next[id]) {
+            int n = pool.length[id] - skip;
+            skip = 0;
+            if (total + n > len) {
+                return len;
+            }
+            total += n;
+            if ((pool.flags[id] & Message.FLAG_MESSAGE_END) != 0) {
+                nextPartEnds = true;
+                return total;
+            }
+            if (total == len) {
+                return total;
+            }
+        }
+        return total;
+    }
+
+    boolean nextPartEnds() {
+        return nextPartEnds;
     }
 
     /** Whether the last {@link #readBytes} with {@code stopAtMessageEnd} read the end of a message. */

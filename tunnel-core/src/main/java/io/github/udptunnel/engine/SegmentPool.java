@@ -1,10 +1,12 @@
 package io.github.udptunnel.engine;
 
 /**
- * Every byte of application data an engine holds, sent or received, lives in one pool of fixed-size segments
- * made at start-up: one segment is one packet's data and what the reliable transport knows of it. Connections
- * hold linked lists of segment ids ({@link SegmentList}), so memory is bounded by the pool, not by the number of
- * connections, and nothing is allocated per packet. Fields are parallel arrays indexed by segment id.
+ * Every byte of application data an engine holds, sent or received, lives in one pool of fixed-size segments: one
+ * segment is one packet's data and what the reliable transport knows of it. Connections hold linked lists of
+ * segment ids ({@link SegmentList}), so memory is bounded by the pool, not by the number of connections, and nothing
+ * is allocated per packet once warm. Fields are parallel arrays indexed by segment id, made at start-up; a segment's
+ * bytes are made the first time it is taken and then kept, and a released segment is the next one taken, so the
+ * bytes made follow the most data held at once, not {@code bufferSegments}.
  */
 final class SegmentPool {
 
@@ -21,11 +23,13 @@ final class SegmentPool {
     final boolean[] lost;
     final int[] next;
 
+    private final int segmentSize;
     private int freeHead;
     private int free;
 
     SegmentPool(int segments, int segmentSize) {
-        data = new byte[segments][segmentSize];
+        this.segmentSize = segmentSize;
+        data = new byte[segments][];
         sequence = new long[segments];
         length = new int[segments];
         flags = new int[segments];
@@ -49,6 +53,9 @@ final class SegmentPool {
         }
         freeHead = next[id];
         free--;
+        if (data[id] == null) {
+            data[id] = new byte[segmentSize];
+        }
         next[id] = NONE;
         length[id] = 0;
         flags[id] = 0;
@@ -67,6 +74,17 @@ final class SegmentPool {
 
     int free() {
         return free;
+    }
+
+    /** Segments whose bytes have been made. */
+    int made() {
+        int n = 0;
+        for (byte[] d : data) {
+            if (d != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     int capacity() {

@@ -104,7 +104,7 @@ final class ServerHandshake {
             return DropReason.RATE_LIMITED;
         }
         random.nextBytes(connectionSecret, 0, 32);
-        CryptoBox.publicKey(connectionSecret, 0, connectionPublic, 0);
+        crypto.publicKey(connectionSecret, 0, connectionPublic, 0);
         random.nextBytes(nonceSuffix, 0, 16);
         ByteBuffer out = control.reserve(from);
         crypto.sealCookie(out, 0, a, clientKey, serverSecret, serverPublic, connectionSecret, connectionPublic,

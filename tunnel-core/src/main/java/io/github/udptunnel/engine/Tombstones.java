@@ -96,7 +96,7 @@ final class Tombstones {
         }
         int t = free.poll();
         System.arraycopy(keys, c.slot * 32, clientKeys, t * 32, 32);
-        c.box.copyKey(boxKeys, t * 32);
+        System.arraycopy(c.key, 0, boxKeys, t * 32, 32);
         highestReceived[t] = c.replay.highest();
         sendCounter[t] = c.sendCounter;
         ack[t] = c.receiver.expected;

@@ -8,11 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import io.github.udptunnel.engine.CloseReason;
 
@@ -35,6 +32,12 @@ import io.github.udptunnel.engine.CloseReason;
  * (worker to application): parts, then {@link #EOF} when the peer finished, then {@link #ENDED} when the connection
  * is over; the worker writes these only after every byte the engine holds for the connection, so a reader sees all
  * the data before it learns of the end.
+ *
+ * <h2>Sizes</h2>
+ * Each ring is an {@link ElasticRing}: it starts at {@link ElasticRing#MIN_BYTES}, doubles up to the configured size
+ * when it was short of room (swapped by its producer once empty), and goes back to the smallest size after a run of
+ * small writes or when a new connection takes the slot. Every access goes through {@link #outbound()} or
+ * {@link #inbound()}, never a ring kept from an earlier one.
  */
 public final class ConnectionChannel {
 
@@ -46,6 +49,11 @@ public final class ConnectionChannel {
     public static final int EOF = 3;
     /** Inbound: the connection is over ({@link #closeReason} says why); nothing follows. */
     public static final int ENDED = 4;
+
+    /** The largest part a message is written in, whatever the size of the ring. */
+    public static final int MAX_PART = 16 * 1024;
+    /** The size both rings start at, and go back to (see {@link ElasticRing}). */
+    public static final int MIN_RING_BYTES = ElasticRing.MIN_BYTES;
 
     /** Lease bit: the application closed the connection (deliver what it sent, then close). */
     public static final long RELEASED = 1L << 31;
@@ -59,8 +67,8 @@ public final class ConnectionChannel {
 
     private final EndpointWorker worker;
     final int slot;
-    public final OneToOneRingBuffer outbound;
-    public final OneToOneRingBuffer inbound;
+    private final ElasticRing outboundRing;
+    private final ElasticRing inboundRing;
 
     private final AtomicLong lease = new AtomicLong(NO_CONNECTION);
     private final AtomicInteger inside = new AtomicInteger();
@@ -94,14 +102,26 @@ public final class ConnectionChannel {
     ConnectionChannel(EndpointWorker worker, int slot, int ringBytes) {
         this.worker = worker;
         this.slot = slot;
-        this.outbound = new OneToOneRingBuffer(ringBuffer(ringBytes));
-        this.inbound = new OneToOneRingBuffer(ringBuffer(ringBytes));
+        // Both smallest rings in one allocation: a connection of small messages costs one buffer off the heap.
+        int home = ElasticRing.homeBytes(ringBytes);
+        java.nio.ByteBuffer slab = java.nio.ByteBuffer.allocateDirect(2 * home);
+        this.outboundRing = new ElasticRing(ringBytes, slab, 0);
+        this.inboundRing = new ElasticRing(ringBytes, slab, home);
     }
 
-    /** Off-heap and cache-line aligned, as Agrona's ring buffers want (a byte[] is only 8-byte aligned by luck). */
-    private static UnsafeBuffer ringBuffer(int ringBytes) {
-        return new UnsafeBuffer(BufferUtil.allocateDirectAligned(ringBytes + RingBufferDescriptor.TRAILER_LENGTH,
-            BitUtil.CACHE_LINE_LENGTH));
+    /** The outbound ring (application to worker) now: read afresh for every access, as it may have been swapped. */
+    public OneToOneRingBuffer outbound() {
+        return outboundRing.ring();
+    }
+
+    /** The inbound ring (worker to application) now: read afresh for every access, as it may have been swapped. */
+    public OneToOneRingBuffer inbound() {
+        return inboundRing.ring();
+    }
+
+    /** Bytes both rings take off the heap now, trailers included. */
+    public int ringFootprint() {
+        return outboundRing.footprint() + inboundRing.footprint();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -159,27 +179,63 @@ public final class ConnectionChannel {
 
     /** Room in the outbound ring for a record of {@code length} bytes even when it must wrap. */
     public boolean outboundHasRoom(int length) {
-        return freeBytes(outbound) >= recordBytes(length) * 2;
+        return outboundRing.freeBytes() >= recordBytes(length) * 2;
     }
 
     /** Room in the outbound ring for a whole message of {@code length} bytes, written in parts. */
     public boolean outboundTakes(int length) {
-        return freeBytes(outbound) >= outboundBytes(length);
+        return outboundRing.freeBytes() >= outboundBytes(length, outboundRing.capacity());
     }
 
-    /** The longest message the empty outbound ring takes whole. */
+    /**
+     * Application, holding the send lock, at the start of a message of {@code length} bytes: true when the outbound
+     * ring takes it whole now, in one part if the full-size ring would, having grown the ring if it was empty and too
+     * small. False when it does not: then {@link #outboundGrowing} says whether waiting for the ring to empty lets it
+     * grow. One part, because the worker may hand a message's first part to the engine before the next is written,
+     * and then it goes out in a packet of its own.
+     */
+    public boolean outboundMakeRoom(int length) {
+        if (!outboundRing.readyToWrite()) {
+            return false;  // a growth waits for the ring to empty: nothing goes in before it
+        }
+        outboundRing.noteWrite(length);
+        while (!outboundTakes(length) || length > maxPart() && outboundRing.capacity() < outboundRing.maxBytes()) {
+            if (outboundRing.capacity() >= outboundRing.maxBytes()) {
+                return false;
+            }
+            outboundRing.shortOfRoom();
+            if (!outboundRing.readyToWrite()) {
+                return false;  // grows once the worker has emptied it
+            }
+        }
+        return true;
+    }
+
+    /** Application: a growth of the outbound ring waits for the worker to empty it. */
+    public boolean outboundGrowing() {
+        return outboundRing.growPending;
+    }
+
+    /** What a writer waits for: the ring empty (to grow it), or room for a record of {@code length} bytes. */
+    public boolean outboundWritable(int length) {
+        return outboundRing.growPending ? outboundRing.isEmpty() : outboundHasRoom(length);
+    }
+
+    /** The longest message the empty outbound ring takes whole, once grown to its full size. */
     public int maxOutboundMessage() {
-        int length = outbound.capacity() - recordBytes(maxPart());
-        while (outboundBytes(length) > outbound.capacity()) {
+        int capacity = outboundRing.maxBytes();
+        int length = capacity - recordBytes(maxPart(capacity));
+        while (outboundBytes(length, capacity) > capacity) {
             length -= RecordDescriptor.HEADER_LENGTH + RecordDescriptor.ALIGNMENT;
         }
         return length;
     }
 
     /** Ring bytes a message takes at most: its parts with their headers, and the padding of one wrap. */
-    private int outboundBytes(int length) {
-        int parts = Math.max(1, (length + maxPart() - 1) / maxPart());
-        return length + parts * (RecordDescriptor.HEADER_LENGTH + RecordDescriptor.ALIGNMENT) + recordBytes(maxPart());
+    private static int outboundBytes(int length, int capacity) {
+        int part = maxPart(capacity);
+        int parts = Math.max(1, (length + part - 1) / part);
+        return length + parts * (RecordDescriptor.HEADER_LENGTH + RecordDescriptor.ALIGNMENT) + recordBytes(part);
     }
 
     public boolean isOpen() {
@@ -213,9 +269,14 @@ public final class ConnectionChannel {
         VarHandle.fullFence();
     }
 
-    /** Largest record a ring takes: messages are written in parts of at most this many bytes. */
+    /** Largest record the outbound ring takes now: messages are written in parts of at most this many bytes. */
     public int maxPart() {
-        return Math.min(outbound.maxMsgLength(), 16 * 1024);
+        return maxPart(outboundRing.capacity());
+    }
+
+    /** An eighth of the ring (Agrona's largest record), and at most 16 KiB. */
+    private static int maxPart(int capacity) {
+        return Math.min(capacity / 8, MAX_PART);
     }
 
     /** The handle of the connection that holds the slot, released or not; -1 for none. */
@@ -237,8 +298,8 @@ public final class ConnectionChannel {
 
     /** Worker: a new connection takes the slot. Only once no application thread is inside (see the class doc). */
     void reset(long newHandle) {
-        drain(outbound);
-        drain(inbound);
+        outboundRing.reset();
+        inboundRing.reset();
         outboundQueued.set(false);
         inboundQueued.set(false);
         inboundBlocked = false;
@@ -259,10 +320,26 @@ public final class ConnectionChannel {
         lease.set(NO_CONNECTION);
     }
 
-    private static void drain(OneToOneRingBuffer ring) {
-        while (ring.read((type, buffer, index, length) -> { }) > 0) {
-            // emptied
+    /**
+     * Worker: room in the inbound ring for a record of {@code length} bytes even when it must wrap. A ring short of
+     * room that may grow takes nothing more until the reader has emptied it; then it doubles.
+     */
+    boolean inboundRoomFor(int length) {
+        if (inboundRing.readyToWrite() && inboundRing.freeBytes() >= 2 * recordBytes(length)) {
+            return true;
         }
+        inboundRing.shortOfRoom();
+        return false;
+    }
+
+    /** Worker, before moving {@code length} bytes in: a long run of small deliveries shrinks the ring back. */
+    void noteInbound(int length) {
+        inboundRing.noteWrite(length);
+    }
+
+    /** Worker: the largest record the inbound ring takes now. */
+    int inboundMaxRecord() {
+        return inboundRing.ring().maxMsgLength();
     }
 
     /** Worker: the connection ended; every waiting thread wakes and sees why. */
@@ -306,10 +383,6 @@ public final class ConnectionChannel {
 
     static int recordBytes(int length) {
         return BitUtil.align(length + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
-    }
-
-    static int freeBytes(OneToOneRingBuffer ring) {
-        return ring.capacity() - (int) (ring.producerPosition() - ring.consumerPosition());
     }
 
     @Override

@@ -17,7 +17,9 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import io.github.udptunnel.crypto.PublicKey;
 import io.github.udptunnel.engine.CloseReason;
@@ -574,20 +576,20 @@ public final class EndpointWorker {
         }
         boolean wrote = false;
         boolean blocked = false;
-        int chunk = Math.min(CHUNK, ch.inbound.maxMsgLength());
+        ch.noteInbound((int) Math.min(Integer.MAX_VALUE, engine.available(handle)));
         while (true) {
             // Room for what is there, not for a whole chunk: the last bytes, or an empty message, need little.
-            int want = (int) Math.min(chunk, engine.available(handle));
+            int want = (int) Math.min(Math.min(CHUNK, ch.inboundMaxRecord()), engine.available(handle));
             if (!roomFor(ch, want)) {
                 blocked = true;  // a local: the shared flag is the reader's to see, not this loop's to trust
                 break;
             }
-            int n = engine.readPart(now, handle, scratch, 0, want);
-            boolean ended = engine.endedMessage(handle);
+            int n = engine.nextPart(handle, want);
+            boolean ended = engine.nextPartEnds(handle);
             if (n == 0 && !ended) {
                 break;
             }
-            write(ch, ended ? ConnectionChannel.END : ConnectionChannel.PART, n);
+            writePart(ch, handle, ended ? ConnectionChannel.END : ConnectionChannel.PART, n);
             wrote = true;
         }
         if (!blocked) {  // everything the engine held is in the ring: the end of the stream, then of the connection
@@ -611,25 +613,43 @@ public final class EndpointWorker {
 
     /**
      * True when the inbound ring has room for a record of {@code length} bytes even if it must pad to its end
-     * first. When it has not, the worker raises {@code inboundBlocked} for the reader and looks once more: the
-     * reader may have made room between the first look and the flag, and then neither would wake the other.
+     * first (a ring that was short of room and may grow waits to be empty instead, then doubles). When it has not,
+     * the worker raises {@code inboundBlocked} for the reader and looks once more: the reader may have made room
+     * between the first look and the flag, and then neither would wake the other.
      */
     private boolean roomFor(ConnectionChannel ch, int length) {
-        int needed = 2 * ConnectionChannel.recordBytes(length);
-        if (ConnectionChannel.freeBytes(ch.inbound) >= needed) {
+        if (ch.inboundRoomFor(length)) {
             return true;
         }
         ch.inboundBlocked = true;
         at(Point.INBOUND_BLOCKED_FLAG_SET);
-        if (ConnectionChannel.freeBytes(ch.inbound) < needed) {
+        if (!ch.inboundRoomFor(length)) {
             return false;
         }
         ch.inboundBlocked = false;
         return true;
     }
 
+    /**
+     * Claims a record of {@code length} bytes in the inbound ring and has the engine read the part straight into it:
+     * one copy from the engine's segments to the ring, none through a scratch array.
+     */
+    private void writePart(ConnectionChannel ch, long handle, int type, int length) {
+        OneToOneRingBuffer ring = ch.inbound();
+        int index = ring.tryClaim(type, length);
+        if (index < 0) {
+            throw new IllegalStateException("inbound ring refused a record it had room for");
+        }
+        AtomicBuffer buffer = ring.buffer();
+        int read = engine.readPart(now, handle, buffer.byteBuffer(), buffer.wrapAdjustment() + index, length);
+        ring.commit(index);
+        if (read != length) {
+            throw new IllegalStateException("the engine read " + read + " bytes of a part of " + length);
+        }
+    }
+
     private void write(ConnectionChannel ch, int type, int length) {
-        if (!ch.inbound.write(type, scratchBuffer, 0, length)) {
+        if (!ch.inbound().write(type, scratchBuffer, 0, length)) {
             throw new IllegalStateException("inbound ring refused a record it had room for");
         }
     }
@@ -673,7 +693,7 @@ public final class EndpointWorker {
         }
         boolean blocked = moveOutbound(ch, handle);
         markBlocked(ch, blocked);
-        if (blocked || ch.outbound.size() > 0) {
+        if (blocked || ch.outbound().size() > 0) {
             return;
         }
         if (released) {
@@ -716,10 +736,10 @@ public final class EndpointWorker {
         outboundHandler.start(ch, handle);
         int records = 0;
         // One read stops at the end of the ring's buffer; records that wrapped to its start need another.
-        while (!outboundHandler.blocked && ch.outbound.size() > 0) {
-            int before = ch.outbound.size();
-            records += ch.outbound.controlledRead(outboundHandler);
-            if (ch.outbound.size() == before) {
+        while (!outboundHandler.blocked && ch.outbound().size() > 0) {
+            int before = ch.outbound().size();
+            records += ch.outbound().controlledRead(outboundHandler);
+            if (ch.outbound().size() == before) {
                 break;
             }
         }

@@ -600,7 +600,7 @@ class ApiDefectsTest {
         Field field = TunnelConnection.class.getDeclaredField("ch");
         field.setAccessible(true);
         ConnectionChannel ch = (ConnectionChannel) field.get(c);
-        return ch.outbound.capacity() - ch.outbound.size();
+        return ch.outbound().capacity() - ch.outbound().size();
     }
 
     private static void waitUntil(String what, Callable<Boolean> condition) {

@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.agrona.BitUtil;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.github.udptunnel.engine.TunnelFixture;
+import io.github.udptunnel.io.ConnectionChannel;
 import io.github.udptunnel.trust.InMemoryKnownHosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A connection's off-heap rings are made when a connection first takes its slot, not for every slot up front, and a
  * slot freed is the next one taken: so a server sized for many connections costs memory for the ones it has had
- * at once.
+ * at once. Each ring starts small, grows to the configured size under a large message, and is small again for the
+ * next connection that takes the slot.
  */
 class RingMemoryTest {
 
@@ -59,14 +63,61 @@ class RingMemoryTest {
             }
             long grown = directBytes() - afterSequential;
             // Twenty connections at once need about twenty more ring pairs on the client side (and up to twenty on
-            // the server's), never one per slot of the 16,384.
+            // the server's), never one per slot of the 16,384; and each pair starts at the smallest size.
             assertThat(grown).as("direct bytes for 20 concurrent connections")
-                .isGreaterThanOrEqualTo(15L * 2 * RING_BYTES)
-                .isLessThan(60L * 2 * RING_BYTES);
+                .isGreaterThanOrEqualTo(15L * 2 * ConnectionChannel.MIN_RING_BYTES)
+                .isLessThan(60L * 2 * (ConnectionChannel.MIN_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH
+                    + BitUtil.CACHE_LINE_LENGTH));
             for (TunnelConnection c : open) {
                 c.abort();
             }
         }
+    }
+
+    @Test
+    void ringsGrowForALargeMessageAndAreSmallAgainForTheSlotsNextConnection() throws Exception {
+        int small = 2 * (ConnectionChannel.MIN_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH);
+        try (TunnelEndpoint server = TunnelEndpoint.server(TunnelFixture.keyPair(6)).bind(ANY_LOOPBACK)
+                 .ringBytes(RING_BYTES).open();
+             TunnelEndpoint client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK)
+                 .ringBytes(RING_BYTES).engine(e -> e.connectTimeout(PATIENCE)).open()) {
+            TunnelConnection c = client.connect(server.localAddress(), PATIENCE);
+            TunnelConnection s = server.accept(PATIENCE);
+            assertThat(footprint(c)).isEqualTo(small);
+            assertThat(footprint(s)).isEqualTo(small);
+
+            byte[] large = new byte[512 * 1024];
+            new java.util.SplittableRandom(6).nextBytes(large);
+            c.send(large);
+            assertThat(s.receive(PATIENCE)).isEqualTo(large);
+            // The client's outbound ring grew to take the message in its largest parts, the server's inbound one to
+            // hand it over: both to the configured size, which no ring exceeds.
+            assertThat(channel(c).outbound().capacity()).isEqualTo(RING_BYTES);
+            assertThat(channel(s).inbound().capacity()).isEqualTo(RING_BYTES);
+
+            c.abort();
+            s.abort();
+            Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5)).until(
+                () -> client.stats().openConnections() == 0 && server.stats().openConnections() == 0);
+            TunnelConnection next = client.connect(server.localAddress(), PATIENCE);
+            TunnelConnection nextServer = server.accept(PATIENCE);
+            assertThat(channel(next)).as("the slot freed last is taken next").isSameAs(channel(c));
+            assertThat(footprint(next)).isEqualTo(small);
+            assertThat(footprint(nextServer)).isEqualTo(small);
+            next.send("small".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(nextServer.receive(PATIENCE)).isEqualTo("small".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static int footprint(TunnelConnection c) throws ReflectiveOperationException {
+        return channel(c).ringFootprint();
+    }
+
+    /** White-box: the connection's slot channel. */
+    static ConnectionChannel channel(TunnelConnection c) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = TunnelConnection.class.getDeclaredField("ch");
+        field.setAccessible(true);
+        return (ConnectionChannel) field.get(c);
     }
 
     /**

@@ -103,7 +103,7 @@ public final class ProtocolVectors {
 
     static byte[] publicKey(byte[] secret) {
         byte[] pub = new byte[32];
-        CryptoBox.publicKey(secret, 0, pub, 0);
+        new CryptoBox().publicKey(secret, 0, pub, 0);
         return pub;
     }
 

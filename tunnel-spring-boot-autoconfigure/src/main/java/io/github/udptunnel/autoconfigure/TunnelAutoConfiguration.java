@@ -1,6 +1,11 @@
 package io.github.udptunnel.autoconfigure;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -18,9 +23,12 @@ import io.github.udptunnel.autoconfigure.client.PinnedKnownHosts;
 import io.github.udptunnel.autoconfigure.client.PropertiesTunnelServerResolver;
 import io.github.udptunnel.autoconfigure.client.ServerAddress;
 import io.github.udptunnel.autoconfigure.client.TunnelServerResolver;
+import io.github.udptunnel.autoconfigure.client.UnknownTunnelServerException;
 import io.github.udptunnel.autoconfigure.endpoint.ManagedTunnelEndpoint;
 import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
 import io.github.udptunnel.autoconfigure.endpoint.TunnelRole;
+import io.github.udptunnel.autoconfigure.forward.ServiceForwarder;
+import io.github.udptunnel.autoconfigure.forward.TunnelForwarder;
 import io.github.udptunnel.autoconfigure.identity.ServerIdentity;
 import io.github.udptunnel.autoconfigure.listener.TunnelListenerAnnotationBeanPostProcessor;
 import io.github.udptunnel.autoconfigure.listener.TunnelListenerContainer;
@@ -113,6 +121,15 @@ public class TunnelAutoConfiguration {
             return new ManagedTunnelEndpoint(TunnelRole.SERVER, builder, s.getCloseDrain(),
                 "key " + tunnelServerKey.publicKey().fingerprint());
         }
+
+        @Bean
+        @ConditionalOnMissingBean
+        ServiceForwarder tunnelServiceForwarder(TunnelProperties properties) {
+            TunnelProperties.Server s = properties.getServer();
+            Map<String, ServerAddress> services = new LinkedHashMap<>();
+            s.getServices().forEach((name, address) -> services.put(name, ServerAddress.parse(address)));
+            return new ServiceForwarder(services, s.getServiceConnectTimeout());
+        }
     }
 
     // -------------------------------------------------------------------------------------------------------------
@@ -160,7 +177,7 @@ public class TunnelAutoConfiguration {
                     .name("tunnel-client")
                     .engine(e -> e.connectTimeout(c.getConnectTimeout())
                         .idleTimeout(c.getIdleTimeout())
-                        .keepalive(c.getKeepalive())
+                        .keepalive(c.effectiveKeepalive())
                         .receiveWindowBytes(receiveWindow(maxMessage)))
                     .maxMessageBytes(maxMessage)
                     .closeDrain(c.getCloseDrain());
@@ -179,6 +196,32 @@ public class TunnelAutoConfiguration {
             return new TunnelTemplate(endpoints::clientEndpoint, resolver, converter, c.getConnectTimeout(),
                 c.getReplyTimeout(), null);
         }
+
+        @Bean
+        @ConditionalOnMissingBean
+        TunnelForwarder tunnelForwarder(TunnelEndpoints endpoints, TunnelServerResolver resolver,
+                                        TunnelProperties properties) {
+            TunnelProperties.Client c = properties.getClient();
+            List<TunnelForwarder.Spec> specs = new ArrayList<>();
+            c.getForwards().forEach((name, f) -> {
+                try {
+                    resolver.resolve(f.getServer());
+                } catch (UnknownTunnelServerException e) {
+                    throw new IllegalStateException("tunnel.client.forwards." + name + ".server: " + e.getMessage(), e);
+                }
+                InetSocketAddress local = new InetSocketAddress(f.getLocalAddress(), f.getLocalPort());
+                if (local.isUnresolved()) {
+                    throw new IllegalStateException("tunnel.client.forwards." + name + ".local-address '"
+                        + f.getLocalAddress() + "' does not resolve");
+                }
+                specs.add(new TunnelForwarder.Spec(name, local, f.getServer(),
+                    f.getService() != null ? f.getService() : name));
+            });
+            Duration connectTimeout = c.getConnectTimeout();
+            return new TunnelForwarder(specs,
+                server -> resolver.resolve(server).connect(endpoints.clientEndpoint(), connectTimeout),
+                c.getForwardTimeout());
+        }
     }
 
     // -------------------------------------------------------------------------------------------------------------
@@ -196,14 +239,15 @@ public class TunnelAutoConfiguration {
         @ConditionalOnMissingBean
         TunnelListenerContainer tunnelListenerContainer(TunnelListenerAnnotationBeanPostProcessor listeners,
                                                         TunnelEndpoints endpoints, TunnelMessageConverter converter,
-                                                        TunnelProperties properties, BeanFactory beanFactory) {
+                                                        TunnelProperties properties, BeanFactory beanFactory,
+                                                        ObjectProvider<ServiceForwarder> forwarder) {
             TunnelProperties.Listener l = properties.getListener();
             Executor executor = beanFactory.containsBean(LISTENER_EXECUTOR_BEAN)
                 ? beanFactory.getBean(LISTENER_EXECUTOR_BEAN, Executor.class) : null;
             boolean virtual = l.getVirtualThreads() != null ? l.getVirtualThreads()
                 : TunnelThreads.virtualThreadsAvailable();
             return new TunnelListenerContainer(endpoints, listeners.registry(), converter, executor, virtual,
-                l.getConcurrency(), l.getMaxInFlight(), l.getShutdownTimeout());
+                l.getConcurrency(), l.getMaxInFlight(), l.getShutdownTimeout(), forwarder.getIfAvailable());
         }
     }
 

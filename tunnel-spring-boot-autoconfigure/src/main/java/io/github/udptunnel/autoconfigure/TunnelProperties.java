@@ -49,7 +49,10 @@ public class TunnelProperties implements Validator {
         /** A connection that hears nothing authentic from its peer for this long ends (a client's next call opens another). */
         private Duration idleTimeout = Duration.ofSeconds(30);
 
-        /** Interval of keepalive pings on idle connections; 0 turns them off. */
+        /**
+         * Interval of keepalive pings on idle connections; 0 turns them off. A client with port forwards and no
+         * keepalive set pings every third of its idle timeout, so quiet forwarded connections stay open.
+         */
         private Duration keepalive = Duration.ZERO;
 
         /** The largest tunnel message accepted or sent, framing included (about 30 bytes plus route and type). */
@@ -119,6 +122,31 @@ public class TunnelProperties implements Validator {
          * and the kernel spreads clients across them. See "A fleet" in docs/SPRING.md.
          */
         private boolean reusePort;
+
+        /**
+         * Port forwarding's allow-list: service name to {@code host:port}. A client's forward may reach these and
+         * nothing else (docs/FORWARDING.md).
+         */
+        private Map<String, String> services = new LinkedHashMap<>();
+
+        /** How long the server's connect to a forwarded service may take. */
+        private Duration serviceConnectTimeout = Duration.ofSeconds(5);
+
+        public Map<String, String> getServices() {
+            return services;
+        }
+
+        public void setServices(Map<String, String> services) {
+            this.services = services;
+        }
+
+        public Duration getServiceConnectTimeout() {
+            return serviceConnectTimeout;
+        }
+
+        public void setServiceConnectTimeout(Duration serviceConnectTimeout) {
+            this.serviceConnectTimeout = serviceConnectTimeout;
+        }
 
         public boolean isReusePort() {
             return reusePort;
@@ -273,6 +301,40 @@ public class TunnelProperties implements Validator {
         /** Where server keys are pinned on first use (trust on first use, as SSH's known_hosts). */
         private final KnownHostsSettings knownHosts = new KnownHostsSettings();
 
+        /** Local TCP ports forwarded to services behind named servers, as ssh -L does (docs/FORWARDING.md). */
+        private Map<String, Forward> forwards = new LinkedHashMap<>();
+
+        /** How long a forwarded connection waits for the server to connect to its service. */
+        private Duration forwardTimeout = Duration.ofSeconds(15);
+
+        public Map<String, Forward> getForwards() {
+            return forwards;
+        }
+
+        public void setForwards(Map<String, Forward> forwards) {
+            this.forwards = forwards;
+        }
+
+        public Duration getForwardTimeout() {
+            return forwardTimeout;
+        }
+
+        public void setForwardTimeout(Duration forwardTimeout) {
+            this.forwardTimeout = forwardTimeout;
+        }
+
+        /**
+         * The keepalive the client endpoint runs with: the one set, or, when none is and ports are forwarded, a third
+         * of the idle timeout, so that a forwarded connection that is quiet (a database session between queries)
+         * does not time out.
+         */
+        public Duration effectiveKeepalive() {
+            if (!getKeepalive().isZero() || forwards.isEmpty()) {
+                return getKeepalive();
+            }
+            return getIdleTimeout().dividedBy(3);
+        }
+
         public Boolean getEnabled() {
             return enabled;
         }
@@ -308,6 +370,53 @@ public class TunnelProperties implements Validator {
 
         public KnownHostsSettings getKnownHosts() {
             return knownHosts;
+        }
+    }
+
+    public static class Forward {
+
+        /** The local address to listen on. Default: the loopback address only, as ssh -L does. */
+        private String localAddress = "127.0.0.1";
+
+        /** The local TCP port to listen on (0: any free port). */
+        private Integer localPort;
+
+        /** The name of the server (under tunnel.client.servers) whose service this forward reaches. */
+        private String server;
+
+        /** The service's name on the server's allow-list (tunnel.server.services). Default: the forward's name. */
+        private String service;
+
+        public String getLocalAddress() {
+            return localAddress;
+        }
+
+        public void setLocalAddress(String localAddress) {
+            this.localAddress = localAddress;
+        }
+
+        public Integer getLocalPort() {
+            return localPort;
+        }
+
+        public void setLocalPort(Integer localPort) {
+            this.localPort = localPort;
+        }
+
+        public String getServer() {
+            return server;
+        }
+
+        public void setServer(String server) {
+            this.server = server;
+        }
+
+        public String getService() {
+            return service;
+        }
+
+        public void setService(String service) {
+            this.service = service;
         }
     }
 
@@ -491,8 +600,21 @@ public class TunnelProperties implements Validator {
                 "tunnel.server.identity.key-file must be set when tunnel.server.identity.key is not");
         }
 
+        positive(errors, "server.serviceConnectTimeout", "tunnel.server.service-connect-timeout",
+            s.serviceConnectTimeout);
+        s.services.forEach((name, address) -> {
+            try {
+                ServerAddress.parse(address == null ? "" : address);
+            } catch (IllegalArgumentException bad) {
+                errors.reject("services", "tunnel.server.services." + name + " '" + address + "' is not host:port: "
+                    + bad.getMessage());
+            }
+        });
+
         Client c = p.client;
         positive(errors, "client.connectTimeout", "tunnel.client.connect-timeout", c.connectTimeout);
+        positive(errors, "client.forwardTimeout", "tunnel.client.forward-timeout", c.forwardTimeout);
+        c.forwards.forEach((name, f) -> validateForward(errors, "tunnel.client.forwards." + name, f, c.servers));
         positive(errors, "client.replyTimeout", "tunnel.client.reply-timeout", c.replyTimeout);
         validateEndpoint(errors, "client", c);
         Map<String, String> pinnedByAddress = new java.util.HashMap<>();
@@ -535,6 +657,21 @@ public class TunnelProperties implements Validator {
         if (Boolean.TRUE.equals(l.virtualThreads) && Runtime.version().feature() < 21) {
             errors.rejectValue("listener.virtualThreads", "unsupported", "tunnel.listener.virtual-threads needs a JDK 21"
                 + " or later; this is " + Runtime.version().feature());
+        }
+    }
+
+    private static void validateForward(Errors errors, String prefix, Forward f, Map<String, NamedServer> servers) {
+        if (f.localPort == null || f.localPort < 0 || f.localPort > 65535) {
+            errors.reject("forwards", prefix + ".local-port is required, between 0 and 65535 (0: any free port)");
+        }
+        if (f.localAddress == null || f.localAddress.isBlank()) {
+            errors.reject("forwards", prefix + ".local-address must be a host name or an IP address");
+        }
+        if (f.server == null || f.server.isBlank()) {
+            errors.reject("forwards", prefix + ".server is required: the name of a server under tunnel.client.servers");
+        }
+        if (f.service != null && f.service.isBlank()) {
+            errors.reject("forwards", prefix + ".service must not be blank (leave it out to use the forward's name)");
         }
     }
 

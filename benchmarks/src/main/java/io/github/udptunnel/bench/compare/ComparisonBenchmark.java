@@ -17,8 +17,8 @@ import io.github.udptunnel.sim.LinkConditions;
 /**
  * The tunnel beside raw UDP, JDK TLS 1.3 and Netty QUIC (CUBIC and BBR), every peer driven by the same code
  * ({@link Drive}) with the same sizes, warm-up and number of runs: loopback goodput, request/response latency and
- * handshakes; 1,000 connections; goodput through a lossy relay; a HELLO flood from a second process. Runs are
- * interleaved peer by peer, so that the machine's drift spreads over all of them.
+ * handshakes; 1,000 connections, and 10,000 on the default configuration; goodput through a lossy relay; a HELLO
+ * flood from a second process. Runs are interleaved peer by peer, so that the machine's drift spreads over all of them.
  *
  * <p>Writes the tables between the comparison markers of the Markdown file and every row to the JSON file.
  * Run by {@code benchmarks/run-comparison.sh}.
@@ -38,6 +38,7 @@ public final class ComparisonBenchmark {
     static final int RR_ROUNDS = 20_000;
     static final int FULL_DATA_PACKET = 1184;  // a full DATA packet with its IP and UDP headers: 1232 - 48
     static final int CONNECTIONS = 1_000;
+    static final int MANY_CONNECTIONS = 10_000;
     static final int FLOOD_HELLOS_PER_SECOND = 20_000;
 
     private final Results results = new Results(COMMAND);
@@ -159,9 +160,34 @@ public final class ComparisonBenchmark {
         String[] what = {"time until all are open and have echoed a message", "server heap after GC",
             "server RSS", "server RSS before the first connection"};
         String[] unit = {"s", "MB", "MB", "MB"};
+        // Issue 13: open them no slower than QUIC, RSS no more than QUIC's, heap within 2x of QUIC's.
+        Goal[] goal = {Goal.atMost(1.0, "≤ 1.0x QUIC"), Goal.atMost(2.0, "≤ 2.0x QUIC"), Goal.atMost(1.0, "≤ 1.0x QUIC"),
+            Goal.NONE};
         for (int m = 0; m < 4; m++) {
             results.add(new Row(section, what[m], unit[m], Samples.of(measured.get(Peers.TUNNEL)[m]),
-                peerName(Peers.QUIC_CUBIC), Samples.of(measured.get(Peers.QUIC_CUBIC)[m]), Goal.NONE));
+                peerName(Peers.QUIC_CUBIC), Samples.of(measured.get(Peers.QUIC_CUBIC)[m]), goal[m]));
+        }
+        connectionsAtScale();
+    }
+
+    /** Issue 13's row: 10,000 connections on the default configuration raised only in its connection count. */
+    void connectionsAtScale() throws Exception {
+        String section = MANY_CONNECTIONS + " concurrent connections, each echoed a message and held; tunnel server"
+            + " with the default configuration but maxConnections " + MANY_CONNECTIONS + ", in its own JVM ("
+            + String.join(" ", ChildJvm.JVM_OPTIONS) + "), clients from " + ConnectionsAtScale.SOURCES
+            + " addresses of 127/8";
+        double[][] measured = new double[5][RUNS];
+        for (int r = 0; r < RUNS; r++) {
+            put(measured, r, ConnectionsAtScale.run(MANY_CONNECTIONS));
+        }
+        String[] what = {"time until all are open and have echoed a message",
+            "server heap after GC beyond the idle endpoint, per connection",
+            "server RSS beyond the idle endpoint, per connection", "server heap after GC, idle endpoint",
+            "server RSS, idle endpoint"};
+        String[] unit = {"s", "KiB", "KiB", "MB", "MB"};
+        Goal[] goal = {Goal.NONE, Goal.atMost(10, "≤ 10 KiB"), Goal.atMost(10, "≤ 10 KiB"), Goal.NONE, Goal.NONE};
+        for (int m = 0; m < 5; m++) {
+            results.add(new Row(section, what[m], unit[m], Samples.of(measured[m]), null, null, goal[m]));
         }
     }
 

@@ -67,7 +67,7 @@ final class ManyConnections {
     }
 
     /** [heap MB, RSS MB, connections held]. */
-    private static double[] report(ChildJvm server) throws Exception {
+    static double[] report(ChildJvm server) throws Exception {
         server.send("report");
         String[] f = server.readLine().split(" ");
         return new double[] {Long.parseLong(f[1]) / 1048576.0, Long.parseLong(f[3]) / 1024.0, Integer.parseInt(f[5])};

@@ -32,6 +32,8 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements StreamCon
     private final Semaphore writable = new Semaphore(MAX_UNWRITTEN_BYTES);
     private volatile Throwable writeFailure;
     private ByteBuf current = Unpooled.buffer(0);  // read out, and not the end
+    /** Set by close(): buffers the event loop reads after it are released at once, not queued for no one. */
+    private volatile boolean closed;
 
     /** @param ownedConnection the connection to close with the stream: a client's; null on the server */
     QuicStream(QuicStreamChannel stream, QuicChannel ownedConnection) {
@@ -42,6 +44,9 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements StreamCon
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         inbound.add((ByteBuf) msg);
+        if (closed) {  // close() may have drained the queue before this add: drain again
+            releaseUnread();
+        }
     }
 
     @Override
@@ -99,6 +104,13 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements StreamCon
         return n;
     }
 
+    /** Releases every queued buffer; each is taken once, so concurrent callers never release one twice. */
+    private void releaseUnread() {
+        for (ByteBuf unread; (unread = inbound.poll()) != null; ) {
+            unread.release();
+        }
+    }
+
     @Override
     public void shutdownOutput() throws Exception {
         stream.shutdownOutput().sync();
@@ -106,10 +118,13 @@ final class QuicStream extends ChannelInboundHandlerAdapter implements StreamCon
 
     @Override
     public void close() throws Exception {
+        closed = true;
         stream.close().await(5, TimeUnit.SECONDS);
-        for (ByteBuf unread; (unread = inbound.poll()) != null; ) {
-            unread.release();
+        releaseUnread();
+        if (current != END && current.refCnt() > 0) {
+            current.release();  // a buffer the reader had not finished
         }
+        current = END;
         if (ownedConnection != null) {
             ownedConnection.close().await(5, TimeUnit.SECONDS);
         }

@@ -28,6 +28,11 @@ public final class TunnelPeer implements Peer {
     /** {@link #MANY_SLOTS}, and as every client here comes from 127.0.0.1, the per-source handshake limit raised. */
     public static final UnaryOperator<TunnelEndpoint.Builder> LOOPBACK_BENCH =
         b -> MANY_SLOTS.apply(b).engine(e -> e.handshakeRateLimitPerSource(1_000_000, 1_000_000));
+    /** The default configuration raised only in its connection count, as issue 13's 10,000-connection row asks. */
+    public static UnaryOperator<TunnelEndpoint.Builder> defaultsWithSlots(int maxConnections) {
+        return b -> b.engine(e -> e.maxConnections(maxConnections));
+    }
+
     private static final KeyPair SERVER_KEY = KeyPair.generate(new java.security.SecureRandom());
 
     private final TunnelEndpoint server;

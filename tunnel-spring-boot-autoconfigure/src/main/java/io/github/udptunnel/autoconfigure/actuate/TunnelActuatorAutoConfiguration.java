@@ -10,6 +10,8 @@ import org.springframework.context.annotation.Bean;
 
 import io.github.udptunnel.autoconfigure.TunnelAutoConfiguration;
 import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
+import io.github.udptunnel.autoconfigure.forward.ServiceForwarder;
+import io.github.udptunnel.autoconfigure.forward.TunnelForwarder;
 import io.github.udptunnel.autoconfigure.listener.TunnelListenerContainer;
 import io.github.udptunnel.autoconfigure.template.TunnelTemplate;
 import io.github.udptunnel.crypto.KeyPair;
@@ -28,10 +30,12 @@ public class TunnelActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     TunnelActuatorEndpoint tunnelActuatorEndpoint(TunnelEndpoints endpoints, ObjectProvider<KeyPair> serverKey,
                                                   ObjectProvider<TunnelListenerContainer> listeners,
-                                                  ObjectProvider<TunnelTemplate> template) {
+                                                  ObjectProvider<TunnelTemplate> template,
+                                                  ObjectProvider<ServiceForwarder> services,
+                                                  ObjectProvider<TunnelForwarder> forwarder) {
         return new TunnelActuatorEndpoint(endpoints, () -> {
             KeyPair key = serverKey.getIfUnique();
             return key == null ? null : key.publicKey();
-        }, listeners::getIfUnique, template::getIfUnique);
+        }, listeners::getIfUnique, template::getIfUnique, services::getIfUnique, forwarder::getIfUnique);
     }
 }

@@ -22,6 +22,10 @@ import io.github.udptunnel.autoconfigure.endpoint.TunnelRole;
 import io.github.udptunnel.autoconfigure.listener.TunnelListenerContainer;
 import io.github.udptunnel.autoconfigure.template.TunnelTemplate;
 import io.github.udptunnel.crypto.PublicKey;
+import io.github.udptunnel.autoconfigure.forward.ForwardStats;
+import io.github.udptunnel.autoconfigure.forward.LocalForward;
+import io.github.udptunnel.autoconfigure.forward.ServiceForwarder;
+import io.github.udptunnel.autoconfigure.forward.TunnelForwarder;
 import io.github.udptunnel.engine.ConnectionStats;
 import io.github.udptunnel.engine.Counter;
 import io.github.udptunnel.engine.EngineStats;
@@ -33,7 +37,8 @@ import io.github.udptunnel.wire.DropReason;
  *
  * <ul>
  * <li>{@code GET /actuator/tunnel}: every endpoint (role, local address, key fingerprint, capacity, counters and
- * drops by name) with a row per connection.</li>
+ * drops by name) with a row per connection, and the port forwards: the client's forwards and the server's
+ * allow-listed services, with their connections, bytes and failures by reason.</li>
  * <li>{@code GET /actuator/tunnel/{role}/{peer}}: one connection; {@code role} is {@code server} or {@code client},
  * {@code peer} the peer's address as the row's {@code peer} gives it ({@code host:port}, e.g.
  * {@code 127.0.0.1:52110}; IPv6 as {@code [::1]:52110}, URL-encoded).</li>
@@ -51,6 +56,8 @@ public class TunnelActuatorEndpoint {
     private final Supplier<PublicKey> serverKey;
     private final Supplier<TunnelListenerContainer> listeners;
     private final Supplier<TunnelTemplate> template;
+    private final Supplier<ServiceForwarder> services;
+    private final Supplier<TunnelForwarder> forwarder;
 
     /**
      * @param serverKey the server's public key (null or giving null when there is no server)
@@ -59,6 +66,18 @@ public class TunnelActuatorEndpoint {
      */
     public TunnelActuatorEndpoint(TunnelEndpoints endpoints, Supplier<PublicKey> serverKey,
                                   Supplier<TunnelListenerContainer> listeners, Supplier<TunnelTemplate> template) {
+        this(endpoints, serverKey, listeners, template, null, null);
+    }
+
+    /**
+     * As above, with the port forwarding of the server ({@code services}) and of the client ({@code forwarder});
+     * either may be null or give null.
+     */
+    public TunnelActuatorEndpoint(TunnelEndpoints endpoints, Supplier<PublicKey> serverKey,
+                                  Supplier<TunnelListenerContainer> listeners, Supplier<TunnelTemplate> template,
+                                  Supplier<ServiceForwarder> services, Supplier<TunnelForwarder> forwarder) {
+        this.services = services == null ? () -> null : services;
+        this.forwarder = forwarder == null ? () -> null : forwarder;
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.serverKey = serverKey == null ? () -> null : serverKey;
         this.listeners = listeners == null ? () -> null : listeners;
@@ -71,7 +90,21 @@ public class TunnelActuatorEndpoint {
         for (ManagedTunnelEndpoint managed : endpoints.all()) {
             reports.add(report(managed));
         }
-        return new TunnelReport(reports);
+        return new TunnelReport(reports, forwards());
+    }
+
+    private List<ForwardReport> forwards() {
+        List<ForwardReport> rows = new ArrayList<>();
+        TunnelForwarder client = forwarder.get();
+        if (client != null) {
+            client.forwards().values().stream().sorted(java.util.Comparator.comparing(LocalForward::name))
+                .forEach(f -> rows.add(ForwardReport.of(f.stats(), address(f.localAddress()))));
+        }
+        ServiceForwarder server = services.get();
+        if (server != null && !server.services().isEmpty()) {
+            server.stats().forEach(s -> rows.add(ForwardReport.of(s, null)));
+        }
+        return rows;
     }
 
     /** One connection, or null (404) when the role has no endpoint or no connection with that peer. */
@@ -204,7 +237,29 @@ public class TunnelActuatorEndpoint {
     // -------------------------------------------------------------------------------------------------------------
 
     /** Everything the endpoint shows. */
-    public record TunnelReport(List<EndpointReport> endpoints) {
+    public record TunnelReport(List<EndpointReport> endpoints, List<ForwardReport> forwards) {
+    }
+
+    /**
+     * A client's port forward, or a service on the server's allow-list (docs/FORWARDING.md).
+     *
+     * @param name            the forward's name (client) or the service's (server; {@code (unknown)} counts the
+     *                        requests for services not on the list)
+     * @param target          where it leads: the server and service (client), the service's address (server)
+     * @param listening       the local address a client's forward listens on; null on the server
+     * @param active          forwarded connections carrying bytes now
+     * @param connections     forwarded connections that reached their service, ever
+     * @param upstreamBytes   from the TCP client to the service
+     * @param downstreamBytes from the service back to the TCP client
+     * @param failures        failed forwarded connections, by reason
+     */
+    public record ForwardReport(String role, String name, String target, String listening, int active,
+                                long connections, long upstreamBytes, long downstreamBytes,
+                                Map<String, Long> failures) {
+        static ForwardReport of(ForwardStats s, String listening) {
+            return new ForwardReport(s.side().tag(), s.name(), s.target(), listening, s.active(), s.opened(),
+                s.upstreamBytes(), s.downstreamBytes(), s.failuresByCode());
+        }
     }
 
     /**

@@ -10,12 +10,15 @@ import org.springframework.context.annotation.Bean;
 
 import io.github.udptunnel.autoconfigure.TunnelAutoConfiguration;
 import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
+import io.github.udptunnel.autoconfigure.forward.ServiceForwarder;
+import io.github.udptunnel.autoconfigure.forward.TunnelForwarder;
 import io.github.udptunnel.autoconfigure.listener.TunnelListenerContainer;
 import io.github.udptunnel.autoconfigure.template.TunnelTemplate;
 
 /**
- * The {@code tunnel.*} meters, when the application has Micrometer: a {@link TunnelMeterBinder} bean, which Spring
- * Boot's metrics auto-configuration binds to every registry.
+ * The {@code tunnel.*} meters, when the application has Micrometer: a {@link TunnelMeterBinder} bean and, for port
+ * forwarding, a {@link TunnelForwardMeterBinder}, which Spring Boot's metrics auto-configuration binds to every
+ * registry.
  */
 @AutoConfiguration(after = TunnelAutoConfiguration.class)
 @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
@@ -29,5 +32,12 @@ public class TunnelMetricsAutoConfiguration {
                                         ObjectProvider<TunnelTemplate> template, TunnelMetricsProperties properties) {
         return new TunnelMeterBinder(endpoints, listeners::getIfUnique, template::getIfUnique,
             properties.isPerConnection() ? properties.getPerConnectionRefresh() : null);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TunnelForwardMeterBinder tunnelForwardMeterBinder(ObjectProvider<ServiceForwarder> server,
+                                                      ObjectProvider<TunnelForwarder> client) {
+        return new TunnelForwardMeterBinder(server::getIfUnique, client::getIfUnique);
     }
 }

@@ -19,6 +19,9 @@ import io.github.udptunnel.api.TunnelSelector;
 import io.github.udptunnel.autoconfigure.TunnelThreads;
 import io.github.udptunnel.autoconfigure.endpoint.ManagedTunnelEndpoint;
 import io.github.udptunnel.autoconfigure.endpoint.TunnelEndpoints;
+import io.github.udptunnel.autoconfigure.forward.ForwardFailure;
+import io.github.udptunnel.autoconfigure.forward.ForwardProtocol;
+import io.github.udptunnel.autoconfigure.forward.ServiceForwarder;
 import io.github.udptunnel.autoconfigure.message.ErrorPayload;
 import io.github.udptunnel.autoconfigure.message.FrameKind;
 import io.github.udptunnel.autoconfigure.message.MalformedFrameException;
@@ -52,6 +55,10 @@ public class TunnelListenerContainer implements SmartLifecycle {
     private final int maxInFlight;
     private final Duration shutdownTimeout;
     private final Semaphore inFlight;
+    /** Connections the dispatcher has read a message of: a FORWARD is only ever a connection's first message. */
+    private final java.util.Set<TunnelConnection> spoken = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Where connections that ask for a forwarded service go; null when this server forwards nothing. */
+    private final ServiceForwarder forwarder;
     private final TunnelListenerStats stats = new TunnelListenerStats();
     /** The connections the dispatcher holds, with when each was accepted (System.nanoTime). */
     private final java.util.Map<TunnelConnection, Long> accepted = new java.util.concurrent.ConcurrentHashMap<>();
@@ -68,6 +75,18 @@ public class TunnelListenerContainer implements SmartLifecycle {
     public TunnelListenerContainer(TunnelEndpoints endpoints, TunnelListenerRegistry registry,
                                    TunnelMessageConverter converter, Executor executor, boolean virtualThreads,
                                    int concurrency, int maxInFlight, Duration shutdownTimeout) {
+        this(endpoints, registry, converter, executor, virtualThreads, concurrency, maxInFlight, shutdownTimeout, null);
+    }
+
+    /**
+     * As above, and connections whose first message is a forward request go to {@code forwarder}
+     * (docs/FORWARDING.md); with services on its allow-list, the container runs even without listener methods.
+     */
+    public TunnelListenerContainer(TunnelEndpoints endpoints, TunnelListenerRegistry registry,
+                                   TunnelMessageConverter converter, Executor executor, boolean virtualThreads,
+                                   int concurrency, int maxInFlight, Duration shutdownTimeout,
+                                   ServiceForwarder forwarder) {
+        this.forwarder = forwarder;
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.converter = Objects.requireNonNull(converter, "converter");
@@ -100,7 +119,8 @@ public class TunnelListenerContainer implements SmartLifecycle {
         if (running) {
             return;
         }
-        if (registry.isEmpty()) {
+        boolean forwarding = forwarder != null && !forwarder.services().isEmpty();
+        if (registry.isEmpty() && !forwarding) {
             running = true;  // nothing to feed: the application accepts connections itself, if it wants them
             return;
         }
@@ -116,7 +136,8 @@ public class TunnelListenerContainer implements SmartLifecycle {
         Thread t = TunnelThreads.daemonThread("tunnel-listener-dispatcher", () -> dispatch(server));
         dispatcher = t;
         t.start();
-        log.info("Tunnel listeners " + registry.all() + " reading " + server.localAddress()
+        log.info("Tunnel listeners " + registry.all() + (forwarding ? " and forwarded services "
+            + forwarder.services().keySet() : "") + " reading " + server.localAddress()
             + (givenExecutor != null ? " on the tunnelListenerExecutor bean"
             : virtualThreads ? " on virtual threads" : " on " + concurrency + " threads"));
     }
@@ -148,6 +169,7 @@ public class TunnelListenerContainer implements SmartLifecycle {
             TunnelThreads.shutdown(executor);
         }
         accepted.clear();
+        spoken.clear();
     }
 
     @Override
@@ -193,22 +215,40 @@ public class TunnelListenerContainer implements SmartLifecycle {
         try {
             byte[] message;
             while (running && (message = c.tryReceive()) != null) {
+                if (spoken.add(c) && ForwardProtocol.isRequest(message)) {
+                    // From here on the connection carries a TCP stream, not frames: the forwarder reads it.
+                    forget(sel, c);
+                    handOver(c, message);
+                    return;
+                }
                 submit(c, message);
             }
             if (c.isPeerFinished()) {
-                sel.unregister(c);
-                accepted.remove(c);
+                forget(sel, c);
                 c.close();
             }
         } catch (EndpointClosedException e) {
-            sel.unregister(c);
-            accepted.remove(c);
+            forget(sel, c);
         } catch (IOException ended) {
-            sel.unregister(c);
-            accepted.remove(c);
+            forget(sel, c);
             c.close();
             log.debug("Tunnel connection from " + c.peer() + " ended: " + ended.getMessage());
         }
+    }
+
+    private void forget(TunnelSelector sel, TunnelConnection c) {
+        sel.unregister(c);
+        accepted.remove(c);
+        spoken.remove(c);
+    }
+
+    private void handOver(TunnelConnection c, byte[] request) throws IOException {
+        if (forwarder != null) {
+            forwarder.handOver(c, request);
+            return;
+        }
+        c.trySend(ForwardProtocol.refused("", ForwardFailure.UNKNOWN_SERVICE, "this server forwards no services"));
+        c.close();
     }
 
     private void submit(TunnelConnection c, byte[] message) throws InterruptedException {

@@ -9,7 +9,12 @@ public enum FrameKind {
     /** The answer to a REQUEST: the listener's return value. */
     REPLY(3),
     /** The answer to a REQUEST whose listener failed: the payload is the error's type and message, UTF-8. */
-    ERROR(4);
+    ERROR(4),
+    /**
+     * The first message of a forwarded TCP connection (docs/FORWARDING.md): its route names the service. The server
+     * answers REPLY (connected) or ERROR (refused, with the reason), then the connection carries raw bytes.
+     */
+    FORWARD(5);
 
     private final byte code;
 
@@ -28,6 +33,7 @@ public enum FrameKind {
             case 2 -> REQUEST;
             case 3 -> REPLY;
             case 4 -> ERROR;
+            case 5 -> FORWARD;
             default -> null;
         };
     }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * connection so that one connection carries many requests at once (docs/SPRING.md, "The framing"):
  *
  * <pre>
- * kind            1 byte   1 ONE_WAY, 2 REQUEST, 3 REPLY, 4 ERROR
+ * kind            1 byte   1 ONE_WAY, 2 REQUEST, 3 REPLY, 4 ERROR, 5 FORWARD
  * correlation id  8 bytes  big-endian; a REPLY or ERROR carries its REQUEST's; 0 for ONE_WAY
  * route length    1 byte   then that many bytes of UTF-8: which listener (empty: the default one)
  * type length     1 byte   then that many bytes of US-ASCII: the payload's content type (empty: null)

@@ -1,7 +1,6 @@
 package io.github.udptunnel.autoconfigure.template;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -185,10 +184,9 @@ public class TunnelTemplate implements TunnelOperations, DisposableBean {
     @Override
     public <T> T execute(String server, TunnelCallback<T> callback) {
         TunnelServerTarget target = resolver.resolve(server);
-        InetSocketAddress address = target.address().get();
         TunnelConnection connection;
         try {
-            connection = endpoint.get().connect(address, target.knownHostsName(), connectTimeout);
+            connection = target.connect(endpoint.get(), connectTimeout);
         } catch (IOException e) {
             throw connectFailed(server, e);
         } catch (InterruptedException e) {
