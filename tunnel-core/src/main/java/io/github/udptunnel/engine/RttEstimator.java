@@ -2,7 +2,7 @@ package io.github.udptunnel.engine;
 
 /**
  * Round-trip time and the retransmission timeout as RFC 6298 computes them (SRTT, RTTVAR, RTO = SRTT + 4 RTTVAR,
- * bounded), plus the smallest sample ever seen, which Vegas takes as the path's base RTT (ProbingVegas starts from it). All times in nanos.
+ * bounded), plus the smallest sample ever seen, which Vegas takes as the path's base RTT. All times in nanos.
  */
 final class RttEstimator {
 

@@ -49,7 +49,7 @@ public final class ComparisonBenchmark {
     /**
      * Arguments: the Markdown file and the JSON file to write (default docs/BENCHMARKS.md and
      * docs/benchmarks/comparison.json); or {@code --only SECTION} to run one section and print its rows only, where
-     * SECTION is one of loopback, connections, lossy, bottleneck, flood, worker.
+     * SECTION is one of loopback, connections, lossy, flood, worker.
      */
     public static void main(String[] args) throws Exception {
         ComparisonBenchmark bench = new ComparisonBenchmark();
@@ -57,7 +57,6 @@ public final class ComparisonBenchmark {
         sections.put("loopback", bench::loopback);
         sections.put("connections", bench::manyConnections);
         sections.put("lossy", bench::lossyPaths);
-        sections.put("bottleneck", bench::bottleneck);
         sections.put("flood", bench::flood);
         sections.put("worker", bench::workerCost);
         if (args.length == 2 && args[0].equals("--only")) {
@@ -210,49 +209,6 @@ public final class ComparisonBenchmark {
             versusPeers(section, "goodput, " + LOSSY_GOODPUT_TIME.toSeconds() + " s, bytes checked", "MB/s",
                 goodput, Goal.atLeast(1.0, "≥ 1.0x the better QUIC"));
         }
-    }
-
-    void bottleneck() throws Exception {
-        String section = BottleneckPaths.section();
-        List<String> peers = List.of(Peers.TUNNEL, Peers.QUIC_CUBIC, Peers.QUIC_BBR);
-        Map<String, double[]> goodput = perPeer(peers);
-        Map<String, double[]> rtt = perPeer(peers);
-        double[] smallerShare = new double[RUNS];
-        double[] besideCubic = new double[RUNS];
-        for (int r = 0; r < RUNS; r++) {
-            for (String name : peers) {
-                try (Peer peer = Peers.open(name, new Service())) {
-                    double[] alone = BottleneckPaths.alone(peer, 0xB077L + r, LOSSY_GOODPUT_TIME);
-                    goodput.get(name)[r] = alone[0];
-                    rtt.get(name)[r] = alone[1];
-                }
-            }
-            try (Peer tunnel = Peers.open(Peers.TUNNEL, new Service())) {
-                double[] two = BottleneckPaths.together(tunnel, tunnel, 0xB077L + r, LOSSY_GOODPUT_TIME);
-                smallerShare[r] = Math.min(two[0], two[1]) / (two[0] + two[1]);
-            }
-            try (Peer tunnel = Peers.open(Peers.TUNNEL, new Service());
-                 Peer cubic = Peers.open(Peers.QUIC_CUBIC, new Service())) {
-                double[] pair = BottleneckPaths.together(tunnel, cubic, 0xB077L + r, LOSSY_GOODPUT_TIME);
-                besideCubic[r] = pair[0] / (pair[0] + pair[1]);
-            }
-        }
-        String what = "goodput, " + LOSSY_GOODPUT_TIME.toSeconds() + " s, bytes checked";
-        results.add(new Row(section, what, "MB/s", Samples.of(goodput.get(Peers.TUNNEL)), peerName(Peers.QUIC_CUBIC),
-            Samples.of(goodput.get(Peers.QUIC_CUBIC)), Goal.NONE));
-        results.add(new Row(section, what, "MB/s", Samples.of(goodput.get(Peers.TUNNEL)), peerName(Peers.QUIC_BBR),
-            Samples.of(goodput.get(Peers.QUIC_BBR)), Goal.atLeast(0.9, "≥ 0.9x QUIC BBR")));
-        String rttWhat = "echo RTT during the transfer / without it, medians";
-        for (String quic : Peers.QUIC) {
-            results.add(new Row(section, rttWhat, "ratio", Samples.of(rtt.get(Peers.TUNNEL)), peerName(quic),
-                Samples.of(rtt.get(quic)), Goal.NONE));
-        }
-        results.add(new Row(section, rttWhat, "ratio", Samples.of(rtt.get(Peers.TUNNEL)), null, null,
-            Goal.atMost(1.2, "≤ 1.2")));
-        results.add(new Row(section, "the smaller of two tunnel flows' shares of their goodput", "ratio",
-            Samples.of(smallerShare), null, null, Goal.atLeast(0.45, "≥ 0.45 (within 10%)")));
-        results.add(new Row(section, "the tunnel's share beside a Netty QUIC CUBIC flow", "ratio",
-            Samples.of(besideCubic), null, null, Goal.atLeast(0.4, "≥ 0.4")));
     }
 
     void flood() throws Exception {

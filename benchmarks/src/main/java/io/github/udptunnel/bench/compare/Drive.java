@@ -48,12 +48,7 @@ final class Drive {
 
     /** Round-trip times in nanos of 64-byte messages on one connection, after {@code warmup} unmeasured rounds. */
     static long[] requestResponse(Peer peer, int warmup, int rounds) throws Exception {
-        return requestResponse(peer, peer.serverAddress(), warmup, rounds);
-    }
-
-    /** As {@link #requestResponse(Peer, int, int)}, through {@code to} (a relay in front of the server). */
-    static long[] requestResponse(Peer peer, InetSocketAddress to, int warmup, int rounds) throws Exception {
-        try (StreamConnection c = peer.connect(to)) {
+        try (StreamConnection c = peer.connect(peer.serverAddress())) {
             c.write(new byte[] {Service.ECHO}, 0, 1);
             byte[] request = new byte[Service.MESSAGE_BYTES];
             byte[] response = new byte[Service.MESSAGE_BYTES];
