@@ -50,9 +50,12 @@ class ForwardObservabilityTests {
                     } catch (java.net.SocketException reset) {
                         // the refusal resets the socket: that is what is expected
                     }
-                    Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> registry
-                        .get("tunnel.forward.connections.active").tags("role", "server", "forward", "echo")
-                        .gauge().value() == 0);
+                    // Bytes are counted after each write: once both ends have let the connection go, all are.
+                    for (String role : new String[] {"server", "client"}) {
+                        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> registry
+                            .get("tunnel.forward.connections.active").tags("role", role, "forward", "echo")
+                            .gauge().value() == 0);
+                    }
 
                     assertThat(registry.get("tunnel.forward.connections").tags("role", "client", "forward", "echo")
                         .functionCounter().count()).isEqualTo(1);

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,16 +122,17 @@ class ForwardStreamTests {
                             throw new IllegalStateException(e);
                         }
                     });
-                    // Wait until the writer stops making progress. Should the machine stall, this looks sooner,
-                    // when less is written: the bound below can only be easier to meet, never falsely missed.
-                    long last = -1;
-                    int still = 0;
-                    while (still < 10) {
-                        Thread.sleep(200);
+                    // Wait until the writer stops making progress (ten polls in a row see the same count).
+                    // Should the machine stall, this ends sooner, when less is written: the bound below can only
+                    // be easier to meet, never falsely missed; without backpressure the writer would finish.
+                    long[] last = {-1};
+                    int[] still = {0};
+                    Awaitility.await().atMost(SAFETY).pollInterval(Duration.ofMillis(200)).until(() -> {
                         long now = written.get();
-                        still = now == last ? still + 1 : 0;
-                        last = now;
-                    }
+                        still[0] = now == last[0] ? still[0] + 1 : 0;
+                        last[0] = now;
+                        return still[0] >= 10;
+                    });
                     assertThat(sent).isNotDone();
                     assertThat(written.get()).as("bytes the client got rid of while the service read nothing")
                         .isLessThan(BOUND);
@@ -154,8 +156,9 @@ class ForwardStreamTests {
                     byte[] expected = write(s, total, 7, new AtomicLong());
                     assertThat(sink.digest.get(SAFETY.toSeconds(), TimeUnit.SECONDS)).isEqualTo(expected);
                     assertThat(sink.read.get()).isEqualTo(total);
+                    // Counted after each send returns, which can be after the service has the bytes.
                     ForwardStats stats = forwarder.forward("sink").stats();
-                    assertThat(stats.upstreamBytes()).isEqualTo(total);
+                    Awaitility.await().atMost(SAFETY).until(() -> stats.upstreamBytes() == total);
                 }
             });
         }
