@@ -21,7 +21,7 @@ public final class SecretBox {
     /** The first block's first 32 bytes key Poly1305; its other 32 encrypt the start of the message. */
     private static final int POLY_KEY_SIZE = 32;
 
-    private final Salsa20Core core = new Salsa20Core();
+    private final Salsa20Core core;
     private final byte[] key = new byte[KEY_SIZE];
     private final byte[] subkey = new byte[KEY_SIZE];
     private final byte[] firstBlock = new byte[Salsa20Core.BLOCK_SIZE];
@@ -29,10 +29,17 @@ public final class SecretBox {
 
     /** A box with an all-zero key; call {@link #setKey} before use. */
     public SecretBox() {
+        this(Salsa20Batches.create());
     }
 
     public SecretBox(byte[] key) {
+        this();
         setKey(key, 0);
+    }
+
+    /** A box whose Salsa20 uses {@code batch} (null: the scalar code only), for comparing implementations. */
+    SecretBox(Salsa20Batch batch) {
+        core = new Salsa20Core(batch);
     }
 
     public void setKey(byte[] newKey, int off) {
@@ -73,6 +80,15 @@ public final class SecretBox {
         return true;
     }
 
+    /**
+     * How this JVM computes the Salsa20 of every box, chosen once: "vector" (the Vector API, when the JVM was started
+     * with {@code --add-modules jdk.incubator.vector}) or "scalar"; {@code -Dudptunnel.salsa20=scalar|vector} forces
+     * one. For logs and benchmarks: both give the same bytes.
+     */
+    public static String salsa20Implementation() {
+        return Salsa20Batches.chosen();
+    }
+
     /** Zeroes the key and every buffer that held key material. */
     public void wipe() {
         java.util.Arrays.fill(key, (byte) 0);
@@ -100,8 +116,6 @@ public final class SecretBox {
         for (int i = 0; i < head; i++) {
             out[outOff + i] = (byte) (in[inOff + i] ^ firstBlock[POLY_KEY_SIZE + i]);
         }
-        for (int pos = head; pos < len; pos += Salsa20Core.BLOCK_SIZE) {
-            core.xorNextBlock(in, inOff + pos, out, outOff + pos, Math.min(Salsa20Core.BLOCK_SIZE, len - pos));
-        }
+        core.xor(in, inOff + head, out, outOff + head, len - head);
     }
 }

@@ -29,7 +29,9 @@ class CryptoAllocationTest {
                 throw new AssertionError("open failed");
             }
         };
-        assertThat(allocatedBy(sealOpen, 20 * CALLS)).isZero();
+        // On the Vector API path (the vector-salsa20 execution) every vector is an object until C2 has compiled
+        // Salsa20Vector, which takes longer than the warm-up on a loaded machine: what counts is 0 once compiled.
+        assertThat(allocatedOnceWarm(sealOpen, 20 * CALLS)).isZero();
     }
 
     @Test
@@ -62,6 +64,18 @@ class CryptoAllocationTest {
             box.beforenm(theirs, 0, ours, 0, out, 0);
         };
         assertThat(allocatedBy(handshakeCrypto, CALLS)).isZero();
+    }
+
+    /**
+     * The fewest bytes this thread allocates in {@code calls} runs, over up to 20 such windows (stopping at 0): a
+     * task that allocates on every run never reaches 0, one that only allocated while the JIT compiled does.
+     */
+    private long allocatedOnceWarm(Runnable task, int calls) {
+        long fewest = Long.MAX_VALUE;
+        for (int window = 0; window < 20 && fewest > 0; window++) {
+            fewest = Math.min(fewest, allocatedBy(task, calls));
+        }
+        return fewest;
     }
 
     /** Bytes this thread allocates in {@code calls} runs, after as many runs to warm up. */
