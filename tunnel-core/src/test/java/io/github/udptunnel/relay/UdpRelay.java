@@ -442,6 +442,15 @@ public final class UdpRelay implements AutoCloseable {
         datagram.get(data);
         try {
             long departureNanos = now;
+            RateLimitedQueue bottleneck = d.bottleneck;
+            if (bottleneck != null) {
+                departureNanos = bottleneck.offer(now, data.length);
+                d.maxBacklogBytes = bottleneck.maxBacklogBytes();
+                if (departureNanos == RateLimitedQueue.DROPPED) {
+                    d.droppedByQueue.increment();
+                    return;
+                }
+            }
             if (c.bandwidthBitsPerSecond() > 0) {
                 while (!d.serializedAtNanos.isEmpty() && d.serializedAtNanos.peekFirst() - now <= 0) {
                     d.serializedAtNanos.pollFirst();
@@ -670,6 +679,9 @@ public final class UdpRelay implements AutoCloseable {
         private final SplittableRandom jitterRandom;
         private final SplittableRandom reorderRandom;
 
+        /** A byte-counted bottleneck in front of everything else, or null; its state is the relay thread's. */
+        private volatile RateLimitedQueue bottleneck;
+        private volatile long maxBacklogBytes;
         // Relay thread only.
         private long transmitterFreeNanos;
         private final ArrayDeque<Long> serializedAtNanos = new ArrayDeque<>();
@@ -706,6 +718,33 @@ public final class UdpRelay implements AutoCloseable {
         /** Applies to datagrams read from now on. */
         public void setConditions(LinkConditions conditions) {
             this.conditions = Objects.requireNonNull(conditions, "conditions");
+        }
+
+        /**
+         * Puts a bottleneck in front of this direction's other conditions: {@code bytesPerSecond} through a drop-tail
+         * buffer of {@code queueLimitBytes} (what a router on the path would have). Its drops count as
+         * {@link #droppedByQueue()}. Applies to datagrams read from now on; a new one starts empty.
+         */
+        public void setBottleneck(long bytesPerSecond, long queueLimitBytes) {
+            this.bottleneck = new RateLimitedQueue(bytesPerSecond, queueLimitBytes);
+        }
+
+        /**
+         * Sends this direction's datagrams through {@code shared}, which other directions (of this relay or another)
+         * may use too: flows to different targets then compete for one rate and one buffer.
+         */
+        public void shareBottleneck(RateLimitedQueue shared) {
+            this.bottleneck = Objects.requireNonNull(shared, "shared");
+        }
+
+        /** The bottleneck, or null. */
+        public RateLimitedQueue bottleneck() {
+            return bottleneck;
+        }
+
+        /** The largest backlog the bottleneck has held, bytes; never more than its limit. 0 without one. */
+        public long maxBacklogBytes() {
+            return maxBacklogBytes;
         }
 
         /** Datagrams read. Once nothing is in flight: {@code received = forwarded + lost + droppedByQueue}. */

@@ -217,6 +217,27 @@ class UdpRelayTest {
         assertThat(exchange.sequencesInArrivalOrder()).as("a queue does not reorder").isSorted();
     }
 
+    @Test
+    void aBottleneckInBytesHoldsNoMoreThanItsBufferAndDropsTheOverflow() throws Exception {
+        // 100 kB/s with 8 kB of buffer; 200 datagrams of 1,000 bytes offered in bursts of 64, far faster than that.
+        UdpRelay relay = relay(LinkConditions.IDEAL, LinkConditions.IDEAL);
+        relay.clientToTarget().setBottleneck(100_000, 8_000);
+        RelayClient client = client(relay);
+
+        long start = System.nanoTime();
+        Exchange exchange = exchange(client, relay, 200, seq -> 1000, 64);
+        long elapsed = System.nanoTime() - start;
+
+        Direction up = relay.clientToTarget();
+        assertThat(up.maxBacklogBytes()).as(up.toString()).isPositive().isLessThanOrEqualTo(8_000);
+        assertThat(up.droppedByQueue()).as(up.toString()).isPositive();
+        assertAddsUp(up);
+        assertThat(exchange.replies).hasSize((int) up.forwarded());
+        assertThat(exchange.sequencesInArrivalOrder()).as("a queue does not reorder").isSorted();
+        // Only an upper bound: a stalled machine forwards less, never more, than buffer plus rate times time.
+        assertThat((double) up.bytesSent()).as(up.toString()).isLessThanOrEqualTo(8_000 + 100_000 * (elapsed / 1e9));
+    }
+
     // ------------------------------------------------------------------------------------------------------ (4)
 
     @Test
