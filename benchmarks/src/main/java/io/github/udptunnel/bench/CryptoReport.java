@@ -47,6 +47,9 @@ public final class CryptoReport {
         for (RunResult run : results) {
             BenchmarkParams params = run.getParams();
             String name = params.getBenchmark().replaceAll(".*\\.bench\\.", "");
+            // SecretBox's Salsa20 (scalar or vector) is a parameter: one row each (BouncyCastle's row does not use it).
+            String label = params.getParamsKeys().contains("salsa20") && !name.endsWith("AsIs")
+                ? name + " [" + params.getParam("salsa20") + "]" : name;
             List<Double> scores = new ArrayList<>();
             List<Double> bytes = new ArrayList<>();
             for (BenchmarkResult b : run.getBenchmarkResults()) {
@@ -61,7 +64,7 @@ public final class CryptoReport {
             double median = median(scores);
             String unit = run.getPrimaryResult().getScoreUnit();
             String ratio = ratio(name, median, unit, sodium);
-            rows.put(name, String.format("| %s | %.2f %s (%.2f..%.2f) | %.0f B/op | %s |", name, median, unit,
+            rows.put(label, String.format("| %s | %.2f %s (%.2f..%.2f) | %.0f B/op | %s |", label, median, unit,
                 min(scores), max(scores), median(bytes), ratio));
         }
         System.out.println();

@@ -1,6 +1,5 @@
 package io.github.udptunnel.api;
 
-import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,20 +69,11 @@ class MemoryPerConnectionTest {
         long[] last = {-1};
         Awaitility.await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
             System.gc();
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + directBytes();
+            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() + DirectBuffers.bytesInUse();
             boolean settled = Math.abs(now - last[0]) < 64 * 1024;
             last[0] = now;
             return settled;
         });
         return last[0];
-    }
-
-    private static long directBytes() {
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if (pool.getName().equals("direct")) {
-                return pool.getMemoryUsed();
-            }
-        }
-        throw new IllegalStateException("no direct buffer pool");
     }
 }

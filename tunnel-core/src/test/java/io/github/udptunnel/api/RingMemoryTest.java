@@ -1,7 +1,5 @@
 package io.github.udptunnel.api;
 
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -40,7 +38,7 @@ class RingMemoryTest {
              TunnelEndpoint client = TunnelEndpoint.client(new InMemoryKnownHosts()).bind(ANY_LOOPBACK)
                  .ringBytes(RING_BYTES).engine(e -> e.maxConnections(16_384).connectTimeout(PATIENCE)).open()) {
             // Made up front, 2 x 16,384 slots x 2 rings x 64 KiB would be 4 GiB.
-            long idle = directBytes();
+            long idle = DirectBuffers.bytesInUse();
             assertThat(idle - before).as("direct bytes of two idle endpoints").isLessThan(64L << 20);
 
             // One connection at a time, each ended before the next: the slot freed last is taken next.
@@ -52,7 +50,7 @@ class RingMemoryTest {
                 Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5)).until(
                     () -> client.stats().openConnections() == 0 && server.stats().openConnections() == 0);
             }
-            long afterSequential = directBytes();
+            long afterSequential = DirectBuffers.bytesInUse();
             // A slot or two a side, not ten: 20 ring pairs would be 2.5 MiB.
             assertThat(afterSequential - idle).as("direct bytes after ten connections one at a time")
                 .isLessThan(8L * 2 * RING_BYTES);
@@ -61,7 +59,7 @@ class RingMemoryTest {
             for (int i = 0; i < 20; i++) {
                 open.add(client.connect(server.localAddress(), PATIENCE));
             }
-            long grown = directBytes() - afterSequential;
+            long grown = DirectBuffers.bytesInUse() - afterSequential;
             // Twenty connections at once need about twenty more ring pairs on the client side (and up to twenty on
             // the server's), never one per slot of the 16,384; and each pair starts at the smallest size.
             assertThat(grown).as("direct bytes for 20 concurrent connections")
@@ -129,20 +127,11 @@ class RingMemoryTest {
         long[] last = {-1};
         Awaitility.await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
             System.gc();
-            long now = directBytes();
+            long now = DirectBuffers.bytesInUse();
             boolean settled = now == last[0];
             last[0] = now;
             return settled;
         });
         return last[0];
-    }
-
-    private static long directBytes() {
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if (pool.getName().equals("direct")) {
-                return pool.getMemoryUsed();
-            }
-        }
-        throw new IllegalStateException("no direct buffer pool");
     }
 }

@@ -25,6 +25,12 @@ final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        // This JVM's module and access options (--add-modules jdk.incubator.vector: the same Salsa20 as here).
+        for (String option : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (option.startsWith("--")) {
+                command.add(option);
+            }
+        }
         command.add("-D" + SelfSignedCertificate.PROPERTY + "=" + SelfSignedCertificate.file());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -53,8 +53,20 @@ final class ConnectionsAtScale {
                     TunnelEndpoint client = clients.get(i % SOURCES);
                     connects.add(pool.submit(() -> echoOnce(client, to)));
                 }
+                // Every connect is waited for, so that a failure says whether it was one connection or all of them.
+                int failed = 0;
+                Exception first = null;
                 for (Future<TunnelConnection> f : connects) {
-                    open.add(f.get(10, TimeUnit.MINUTES));
+                    try {
+                        open.add(f.get(10, TimeUnit.MINUTES));
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failed++;
+                        first = first == null ? e : first;
+                    }
+                }
+                if (failed > 0) {
+                    throw new IllegalStateException(failed + " of " + n + " connects failed; the first: " + first,
+                        first);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double[] loaded = ManyConnections.report(server);

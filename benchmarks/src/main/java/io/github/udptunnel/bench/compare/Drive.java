@@ -46,9 +46,21 @@ final class Drive {
         }
     }
 
+    /** The same warm-up for every peer: a second of goodput, some round trips, a second of handshakes. */
+    static void warmUp(Peer peer) throws Exception {
+        goodput(peer, peer.serverAddress(), ComparisonBenchmark.WARMUP);
+        requestResponse(peer, 0, ComparisonBenchmark.RR_WARMUP);
+        handshakes(peer, 1, ComparisonBenchmark.WARMUP);
+    }
+
     /** Round-trip times in nanos of 64-byte messages on one connection, after {@code warmup} unmeasured rounds. */
     static long[] requestResponse(Peer peer, int warmup, int rounds) throws Exception {
-        try (StreamConnection c = peer.connect(peer.serverAddress())) {
+        return requestResponse(peer, peer.serverAddress(), warmup, rounds);
+    }
+
+    /** As {@link #requestResponse(Peer, int, int)}, through {@code to} (a relay in front of the server). */
+    static long[] requestResponse(Peer peer, InetSocketAddress to, int warmup, int rounds) throws Exception {
+        try (StreamConnection c = peer.connect(to)) {
             c.write(new byte[] {Service.ECHO}, 0, 1);
             byte[] request = new byte[Service.MESSAGE_BYTES];
             byte[] response = new byte[Service.MESSAGE_BYTES];

@@ -1,7 +1,7 @@
 package io.github.udptunnel.bench.compare;
 
 /** What the issue asks of a row: a bound on the ratio to the peer, or on the value itself when there is no peer. */
-record Goal(String text, boolean atLeast, double bound) {
+record Goal(String text, boolean atLeast, double bound) implements java.io.Serializable {
 
     static final Goal NONE = new Goal("", true, Double.NaN);
 

@@ -134,7 +134,7 @@ public class MeterBinderCost {
             + " binder's RTT gauges make one per endpoint per second at most), one connection open", "B",
             Samples.of(perCall), null, null, Goal.NONE));
         System.out.println();
-        System.out.println(results.markdown());
+        System.out.println(Results.markdown(List.of(results)));
         System.out.printf("medians: bound %.4f B, excluded %.4f B, ratio %s%n", Samples.of(with).median(),
             Samples.of(without).median(), Samples.of(without).median() == 0 ? "n/a (excluded is 0)"
                 : String.format("%.3f", Samples.of(with).median() / Samples.of(without).median()));

@@ -3,7 +3,7 @@ package io.github.udptunnel.bench.compare;
 import java.util.Arrays;
 
 /** The values of one measure over the runs: median, min and max. */
-record Samples(double[] values) {
+record Samples(double[] values) implements java.io.Serializable {
 
     static Samples of(double... values) {
         return new Samples(values.clone());
