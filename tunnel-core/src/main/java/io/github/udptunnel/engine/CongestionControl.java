@@ -12,7 +12,8 @@ interface CongestionControl {
 
     /**
      * @param acked       packets newly acknowledged (cumulatively or selectively)
-     * @param cumulative  the peer's cumulative ack
+     * @param cumulative  one past the highest sequence number delivered (sacked or cumulatively acked): a round
+     *                    trip ends when this passes the {@code nextSeq} seen at its start
      * @param nextSeq     one past the highest sequence number sent so far
      * @param rttNanos    an RTT sample taken from this ack, or -1
      * @param baseRttNanos the smallest RTT seen on the path

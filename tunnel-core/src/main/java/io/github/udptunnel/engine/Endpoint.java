@@ -1005,9 +1005,7 @@ public final class Endpoint implements DatagramEngine {
         c.retransmits = 0;
         c.openedAt = now;
         c.rtt.reset();
-        CongestionControl cc = config.renoForComparison ? new Reno(config.bufferSegments)
-            : new Vegas(config.bufferSegments);
-        c.sender.reset(cc, config.sendBufferBytes);
+        c.sender.reset(config.congestionAlgorithm.create(config.bufferSegments), config.sendBufferBytes);
         c.receiver.reset(config.receiveWindowBytes, config.maxMessageBytes);
         index.add(slot);
         c.indexed = true;

@@ -36,7 +36,7 @@ public final class EngineConfig {
     final int handshakeBurst;
     final int handshakesPerSecondPerSource;
     final int handshakeBurstPerSource;
-    final boolean renoForComparison;
+    final CongestionAlgorithm congestionAlgorithm;
 
     private EngineConfig(Builder b) {
         serverKey = b.serverKey;
@@ -63,7 +63,7 @@ public final class EngineConfig {
         handshakeBurst = b.handshakeBurst;
         handshakesPerSecondPerSource = b.handshakesPerSecondPerSource;
         handshakeBurstPerSource = b.handshakeBurstPerSource;
-        renoForComparison = b.renoForComparison;
+        congestionAlgorithm = b.congestionAlgorithm;
     }
 
     public static Builder builder() {
@@ -101,7 +101,7 @@ public final class EngineConfig {
         private int handshakeBurst = 1_000;
         private int handshakesPerSecondPerSource = 20;
         private int handshakeBurstPerSource = 5;
-        private boolean renoForComparison;
+        private CongestionAlgorithm congestionAlgorithm = CongestionAlgorithm.PROBING_VEGAS;
 
         /** The server's long-term key: makes this endpoint a server. Without one it is a client. */
         public Builder serverKey(KeyPair key) {
@@ -214,9 +214,13 @@ public final class EngineConfig {
             return this;
         }
 
-        /** Benchmarks only: a Reno-style window instead of Vegas, to compare the two in one simulator. */
+        /** Benchmarks only: a Reno-style window instead of the default, to compare the two in one simulator. */
         public Builder renoForComparison(boolean reno) {
-            this.renoForComparison = reno;
+            return reno ? congestionAlgorithm(CongestionAlgorithm.RENO) : this;
+        }
+
+        public Builder congestionAlgorithm(CongestionAlgorithm algorithm) {
+            this.congestionAlgorithm = Objects.requireNonNull(algorithm, "congestionAlgorithm");
             return this;
         }
 

@@ -264,7 +264,10 @@ final class Sender {
         }
         if (out.newlyAcked > 0) {
             detectLosses(rackTime, out);
-            congestion.onAck(now, out.newlyAcked, peerCumulative, sentUpTo,
+            // Rounds are counted by the highest segment delivered, not by the cumulative ack: one lost segment holds
+            // the cumulative ack back for a round trip or more, and a round that does not end does not measure the
+            // queue (slow start then ran on for seconds into a full buffer at 5% loss).
+            congestion.onAck(now, out.newlyAcked, highestDelivered + 1, sentUpTo,
                 rttSample, rtt.hasSample() ? rtt.minimum() : -1);
             rtoDeadline = inFlight.isEmpty() ? Long.MAX_VALUE : now + rtt.rto();
         }

@@ -1,6 +1,5 @@
 package io.github.udptunnel.sim;
 
-import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 
 /**
@@ -26,9 +25,7 @@ public final class Link {
 
     private LinkConditions conditions; // null: the simulator's default
 
-    private long transmitterFreeNanos = Long.MIN_VALUE;
-    /** When each datagram still in the transmit queue finishes serializing, oldest first. */
-    private final ArrayDeque<Long> serializedAtNanos = new ArrayDeque<>();
+    private TransmitQueue queue = new TransmitQueue();
     private long lastInOrderDeliveryNanos = Long.MIN_VALUE;
 
     private long sent;
@@ -55,16 +52,11 @@ public final class Link {
         sent++;
         long departureNanos = nowNanos;
         if (c.bandwidthBitsPerSecond() > 0) {
-            while (!serializedAtNanos.isEmpty() && serializedAtNanos.peekFirst() <= nowNanos) {
-                serializedAtNanos.pollFirst();
-            }
-            if (serializedAtNanos.size() >= c.queueLimitPackets()) {
+            departureNanos = queue.enqueue(nowNanos, datagram.length, c);
+            if (departureNanos < 0) {
                 droppedByQueue++;
                 return;
             }
-            departureNanos = Math.max(nowNanos, transmitterFreeNanos) + c.serializationNanos(datagram.length);
-            transmitterFreeNanos = departureNanos;
-            serializedAtNanos.addLast(departureNanos);
         }
         if (chance(lossRandom, c.lossProbability())) {
             lost++;
@@ -111,6 +103,14 @@ public final class Link {
 
     private static boolean chance(SplittableRandom random, double probability) {
         return probability > 0 && random.nextDouble() < probability;
+    }
+
+    TransmitQueue queue() {
+        return queue;
+    }
+
+    void shareQueue(TransmitQueue shared) {
+        this.queue = shared;
     }
 
     void countDelivery(int bytes) {

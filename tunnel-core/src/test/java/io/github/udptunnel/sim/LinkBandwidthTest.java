@@ -1,5 +1,6 @@
 package io.github.udptunnel.sim;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -54,6 +55,31 @@ class LinkBandwidthTest {
 
         assertThat(pair.towardsEcho().droppedByQueue()).isZero();
         assertThat(pair.echo.arrivals).hasSize(100);
+    }
+
+    @Test
+    void twoSendersSharingABottleneckQueueBehindEachOtherAndOverflowItTogether() {
+        Simulator sim = new Simulator(SEED);
+        InetSocketAddress second = new InetSocketAddress("10.0.0.3", 40_001);
+        PingEngine a = new PingEngine(PingPair.ECHO, START_NANOS, 0, 60, DATAGRAM_BYTES);
+        PingEngine b = new PingEngine(PingPair.ECHO, START_NANOS, 0, 60, DATAGRAM_BYTES);
+        EchoEngine echo = new EchoEngine();
+        sim.addHost(PingPair.PINGER, a);
+        sim.addHost(second, b);
+        sim.addHost(PingPair.ECHO, echo);
+        sim.setConditions(PingPair.PINGER, PingPair.ECHO, EIGHT_MEGABITS.withQueueLimitPackets(100));
+        sim.setConditions(second, PingPair.ECHO, EIGHT_MEGABITS.withQueueLimitPackets(100));
+        sim.shareBottleneck(second, PingPair.ECHO, PingPair.PINGER, PingPair.ECHO);
+        sim.runFor(PingPair.SETTLE_NANOS);
+
+        // 120 datagrams offered at once to one 100-packet buffer: the first sender's 60 and 40 of the second's.
+        Link first = sim.link(PingPair.PINGER, PingPair.ECHO);
+        Link other = sim.link(second, PingPair.ECHO);
+        assertThat(first.droppedByQueue() + other.droppedByQueue()).isEqualTo(20);
+        assertThat(first.delivered() + other.delivered()).isEqualTo(100);
+        // One transmitter: the last of the hundred leaves at 100 ms, not 60 ms as on links of their own.
+        assertThat(echo.arrivals).extracting(Arrival::atNanos).contains(START_NANOS + DELAY_NANOS
+            + 100 * SERIALIZATION_NANOS).allMatch(t -> t <= START_NANOS + DELAY_NANOS + 100 * SERIALIZATION_NANOS);
     }
 
     @Test

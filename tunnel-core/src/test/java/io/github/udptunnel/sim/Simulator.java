@@ -128,6 +128,16 @@ public final class Simulator {
         return links.get(new LinkKey(host(from).index, host(to).index));
     }
 
+    /**
+     * The direction {@code from -> to} queues its datagrams in the same transmitter as {@code withFrom -> withTo}:
+     * one bottleneck, its rate and buffer shared, as at a router both paths cross. Each direction keeps its own
+     * conditions (give both the same bandwidth and queue limit) and its own counters.
+     */
+    public void shareBottleneck(InetSocketAddress from, InetSocketAddress to, InetSocketAddress withFrom,
+                                InetSocketAddress withTo) {
+        link(from, to).shareQueue(link(withFrom, withTo).queue());
+    }
+
     public void addTap(NetworkTap tap) {
         taps.add(tap);
     }
