@@ -6,14 +6,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.github.udptunnel.engine.CongestionAlgorithm;
 import io.github.udptunnel.engine.ConnectionStats;
 import io.github.udptunnel.engine.TunnelFixture;
 import io.github.udptunnel.sim.LinkConditions;
 
 /**
  * Goodput and queueing delay of one bulk transfer in the simulator, on issue 3's path: 10 Mbit/s, 40 ms round
- * trip, a 100-packet queue, at 0%, 1% and 5% random loss, for Vegas and for a Reno-style window in the same
- * simulator. Virtual time: the numbers do not depend on the machine. Prints a docs/BENCHMARKS.md table.
+ * trip, a 100-packet queue, at 0%, 1% and 5% random loss, for DelayTarget (the default), Vegas and a Reno-style
+ * window in the same simulator; then issue 14's bottleneck ({@link BottleneckRows}). Virtual time: the numbers do
+ * not depend on the machine. Prints docs/BENCHMARKS.md tables.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.github.udptunnel.bench.SimulatedPathBenchmark}
  */
@@ -38,33 +40,32 @@ public final class SimulatedPathBenchmark {
         System.out.println("| control | loss | goodput, share of 10 Mbit/s | steady RTT / base RTT | retransmissions "
             + "| of which arrived twice |");
         System.out.println("|---|---|---|---|---|---|");
-        for (boolean reno : new boolean[] {false, true}) {
+        for (CongestionAlgorithm algorithm : CongestionAlgorithm.values()) {
             for (double loss : new double[] {0, 0.01, 0.05}) {
                 List<double[]> runs = new ArrayList<>();
                 for (long seed : SEEDS) {
-                    runs.add(run(seed, loss, reno, dataPerPacket));
+                    runs.add(run(seed, loss, algorithm, dataPerPacket));
                 }
                 double goodput = median(runs, 0);
                 double rtt = median(runs, 1);
                 double retransmits = median(runs, 2);
                 double duplicates = median(runs, 3);
-                System.out.printf("| %s | %.0f%% | %.1f%% | %.2fx | %.0f | %.0f |%n", reno ? "Reno" : "Vegas",
-                    loss * 100, goodput * 100, rtt, retransmits, duplicates);
+                System.out.printf("| %s | %.0f%% | %.1f%% | %.2fx | %,.0f | %,.0f |%n", algorithm, loss * 100,
+                    goodput * 100, rtt, retransmits, duplicates);
             }
         }
+        System.out.println();
+        BottleneckRows.print();
     }
 
     /** One run: share of link capacity delivered after warm-up, median RTT over base, retransmissions. */
-    static double[] run(long seed, double loss, boolean reno, int dataPerPacket) {
+    static double[] run(long seed, double loss, CongestionAlgorithm algorithm, int dataPerPacket) {
         LinkConditions path = LinkConditions.IDEAL.withBandwidthBitsPerSecond(LINK_BITS_PER_SECOND)
             .withDelay(ONE_WAY).withQueueLimitPackets(QUEUE_PACKETS).withLoss(loss);
-        TunnelFixture f = new TunnelFixture(seed, path, b -> b.renoForComparison(reno),
-            b -> b.renoForComparison(reno).maxDataPerPacket(dataPerPacket).connectTimeout(Duration.ofSeconds(60)));
-        long c = f.connect(Duration.ofSeconds(60));
-        long s = f.acceptOne(Duration.ofSeconds(5));
-        // More data than the link can carry in the run, so the sender is never idle.
-        TunnelFixture.Transfer t = new TunnelFixture.Transfer(f.client, c, f.server, s, Long.MAX_VALUE, 64 * 1024,
-            seed);
+        TunnelFixture f = new TunnelFixture(seed, path, b -> b.congestionAlgorithm(algorithm),
+            b -> b.congestionAlgorithm(algorithm).maxDataPerPacket(dataPerPacket)
+                .connectTimeout(Duration.ofSeconds(60)));
+        TunnelFixture.Transfer t = f.endlessUpload(Duration.ofSeconds(60));
         long start = f.sim.now();
         f.sim.runUntil(() -> {
             t.pump(f.sim.now());
@@ -77,7 +78,7 @@ public final class SimulatedPathBenchmark {
         f.sim.runUntil(() -> {
             t.pump(f.sim.now());
             if (f.sim.now() >= nextSample[0]) {
-                ConnectionStats stats = f.client.connectionStats(c);
+                ConnectionStats stats = t.senderStats();
                 if (stats.smoothedRttNanos() > 0) {
                     rtts.add((double) stats.smoothedRttNanos());
                 }
@@ -91,7 +92,7 @@ public final class SimulatedPathBenchmark {
         double baseRtt = 2 * ONE_WAY.toNanos() + (1232 + 96) * 8e9 / LINK_BITS_PER_SECOND;
         Collections.sort(rtts);
         double rtt = rtts.isEmpty() ? Double.NaN : rtts.get(rtts.size() / 2) / baseRtt;
-        return new double[] {share, rtt, f.client.connectionStats(c).retransmits(),
+        return new double[] {share, rtt, t.senderStats().retransmits(),
             f.server.stats().get(io.github.udptunnel.engine.Counter.DUPLICATES_RECEIVED)};
     }
 

@@ -396,7 +396,8 @@ public final class TunnelConnection implements AutoCloseable, TunnelSelectable {
 
     /**
      * Done with the connection: everything sent before (and a message another thread is in the middle of sending)
-     * is still delivered, then both sides close. Messages not yet received are dropped. Never waits; idempotent.
+     * is still delivered, then both sides close. Messages not yet received are dropped; if the peer sends more, the
+     * connection is aborted (the peer sees it reset), as TCP answers data after close. Never waits; idempotent.
      */
     @Override
     public void close() {

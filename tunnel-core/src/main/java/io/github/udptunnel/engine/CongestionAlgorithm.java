@@ -2,8 +2,8 @@ package io.github.udptunnel.engine;
 
 /** Which congestion control a connection's sender runs; docs/CONGESTION.md describes each. */
 public enum CongestionAlgorithm {
-    /** Vegas's queue estimate, probing for bandwidth while the queue is empty (the default). */
-    PROBING_VEGAS,
+    /** A queueing-delay target with bandwidth probing and a competitive mode (the default). */
+    DELAY_TARGET,
     /** TCP Vegas as Linux runs it, with loss discrimination. */
     VEGAS,
     /** A Reno-style window: the yardstick the benchmarks compare against. */
@@ -11,7 +11,7 @@ public enum CongestionAlgorithm {
 
     CongestionControl create(int maxWindow) {
         return switch (this) {
-            case PROBING_VEGAS -> new ProbingVegas(maxWindow);
+            case DELAY_TARGET -> new DelayTarget(maxWindow);
             case VEGAS -> new Vegas(maxWindow);
             case RENO -> new Reno(maxWindow);
         };

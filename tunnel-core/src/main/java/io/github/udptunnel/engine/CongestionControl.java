@@ -20,6 +20,10 @@ interface CongestionControl {
      */
     void onAck(long nowNanos, int acked, long cumulative, long nextSeq, long rttNanos, long baseRttNanos);
 
+    /** {@code packets} more were found lost (each counted once), before {@link #onLoss} for the episode. */
+    default void onLost(int packets) {
+    }
+
     /** A loss was detected; returns true when it was taken as congestion and the window shrank. */
     boolean onLoss(long nowNanos);
 

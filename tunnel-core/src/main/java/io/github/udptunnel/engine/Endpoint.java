@@ -367,6 +367,13 @@ public final class Endpoint implements DatagramEngine {
                 }
                 case ACCEPTED -> {
                     c.bytesReceived += dataLength;
+                    if (c.released && dataLength > 0) {
+                        // The application closed the connection and will read nothing more: tell the peer, as TCP's
+                        // RST does, or it would go on sending what is dropped until it closes or times out.
+                        abortConnection(c, ABORT_UNSPECIFIED, CloseReason.ABORTED_LOCALLY);
+                        schedule(c, now);
+                        return null;
+                    }
                     if (c.receiver.completeMessages > 0) {
                         events.add(EventType.READABLE, c.handle(), null);
                     }
@@ -845,7 +852,8 @@ public final class Endpoint implements DatagramEngine {
 
     /**
      * The application is done with the connection: it finishes (if it had not) and its slot is freed once the
-     * protocol has closed it. The handle is invalid afterwards.
+     * protocol has closed it; new data from the peer aborts it (docs/PROTOCOL.md section 9). The handle is invalid
+     * afterwards.
      */
     public void close(long now, long handle) {
         Connection c = live(handle);

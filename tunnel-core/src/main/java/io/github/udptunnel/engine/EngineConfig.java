@@ -101,7 +101,7 @@ public final class EngineConfig {
         private int handshakeBurst = 1_000;
         private int handshakesPerSecondPerSource = 20;
         private int handshakeBurstPerSource = 5;
-        private CongestionAlgorithm congestionAlgorithm = CongestionAlgorithm.PROBING_VEGAS;
+        private CongestionAlgorithm congestionAlgorithm = CongestionAlgorithm.DELAY_TARGET;
 
         /** The server's long-term key: makes this endpoint a server. Without one it is a client. */
         public Builder serverKey(KeyPair key) {
@@ -214,11 +214,10 @@ public final class EngineConfig {
             return this;
         }
 
-        /** Benchmarks only: a Reno-style window instead of the default, to compare the two in one simulator. */
-        public Builder renoForComparison(boolean reno) {
-            return reno ? congestionAlgorithm(CongestionAlgorithm.RENO) : this;
-        }
-
+        /**
+         * The congestion control of every connection's sender: {@link CongestionAlgorithm#DELAY_TARGET} by default;
+         * the others are there to be compared with it (docs/CONGESTION.md).
+         */
         public Builder congestionAlgorithm(CongestionAlgorithm algorithm) {
             this.congestionAlgorithm = Objects.requireNonNull(algorithm, "congestionAlgorithm");
             return this;

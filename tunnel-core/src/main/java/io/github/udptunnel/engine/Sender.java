@@ -264,6 +264,9 @@ final class Sender {
         }
         if (out.newlyAcked > 0) {
             detectLosses(rackTime, out);
+            if (out.newlyLost > 0) {
+                congestion.onLost(out.newlyLost);
+            }
             // Rounds are counted by the highest segment delivered, not by the cumulative ack: one lost segment holds
             // the cumulative ack back for a round trip or more, and a round that does not end does not measure the
             // queue (slow start then ran on for seconds into a full buffer at 5% loss).

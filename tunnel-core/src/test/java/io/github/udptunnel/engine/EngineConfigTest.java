@@ -174,6 +174,6 @@ class EngineConfigTest {
         assertThat(c.handshakesPerSecondPerSource).isEqualTo(20);
         assertThat(c.handshakeBurstPerSource).isEqualTo(5);
         assertThat(c.cookiesPerMinuteKey).isEqualTo(1 << 20);
-        assertThat(c.congestionAlgorithm).isEqualTo(CongestionAlgorithm.PROBING_VEGAS);
+        assertThat(c.congestionAlgorithm).isEqualTo(CongestionAlgorithm.DELAY_TARGET);
     }
 }

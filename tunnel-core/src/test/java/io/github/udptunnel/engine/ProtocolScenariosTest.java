@@ -296,6 +296,31 @@ class ProtocolScenariosTest {
         assertThat(f.client.closeReason(c)).isEqualTo(CloseReason.CLOSED);
     }
 
+    /**
+     * 9c. A client that closes while the server still streams to it aborts once more data arrives, as TCP answers data
+     * after close with RST: the server stops within a few round trips instead of sending into the void until its
+     * idle timeout.
+     */
+    @Test
+    void dataForAConnectionTheApplicationClosedAbortsIt() {
+        TunnelFixture f = new TunnelFixture(11, PATH);
+        long c = f.connect(Duration.ofSeconds(10));
+        long s = f.acceptOne(Duration.ofSeconds(1));
+        TunnelFixture.Transfer t = new TunnelFixture.Transfer(f.server, s, f.client, c, Long.MAX_VALUE, 30_000, 11);
+        f.sim.runUntil(() -> {
+            t.pump(f.sim.now());
+            return t.received > 1 << 20;
+        }, Duration.ofSeconds(30).toNanos());
+        // The server's send buffer is full: it has megabytes still to send when the client closes.
+        f.client.close(f.sim.now(), c);
+        long closedAt = f.sim.now();
+        boolean ended = f.sim.runUntil(() -> f.server.state(s) == ConnectionState.CLOSED,
+            Duration.ofSeconds(5).toNanos());
+        assertThat(ended).as(f.toString()).isTrue();
+        assertThat(f.server.closeReason(s)).isEqualTo(CloseReason.RESET_BY_PEER);
+        assertThat(f.sim.now() - closedAt).as("time to the reset, nanos").isLessThan(Duration.ofMillis(500).toNanos());
+    }
+
     /** 10. A client that pinned the old key refuses a server with a new one; nothing reaches the application. */
     @Test
     void aChangedServerKeyIsRefused() {

@@ -91,6 +91,16 @@ public final class TunnelFixture {
         return t;
     }
 
+    /**
+     * Connects, accepts, and starts an endless transfer of 64 KiB messages from the client to the server: a sender
+     * that is never idle, for measuring what the path and the congestion control give it.
+     */
+    public Transfer endlessUpload(Duration connectTimeout) {
+        long c = connect(connectTimeout);
+        long s = acceptOne(Duration.ofSeconds(5));
+        return new Transfer(client, c, server, s, Long.MAX_VALUE, 64 * 1024, seed);
+    }
+
     /** One bulk transfer: sender and receiver side, with a SHA-256 of each side's bytes. */
     public static final class Transfer {
         final Endpoint from;
@@ -123,6 +133,11 @@ public final class TunnelFixture {
             this.data = new SplittableRandom(seed ^ 0xDA7A);
             this.chunk = new byte[messageSize];
             this.inbox = new byte[messageSize];
+        }
+
+        /** The sending end's connection, as its engine reports it. */
+        public ConnectionStats senderStats() {
+            return from.connectionStats(fromHandle);
         }
 
         /** Sends what fits, reads what arrived; true once everything has arrived. */

@@ -238,11 +238,14 @@ public final class ComparisonBenchmark {
 
     void lossyPaths() throws Exception {
         List<String> peers = List.of(Peers.TUNNEL, Peers.QUIC_CUBIC, Peers.QUIC_BBR);
-        double[][] paths = {{0.01, 10}, {0.05, 10}, {0.01, 50}};
+        // Issue 5's three paths, then issue 14's two long ones.
+        double[][] paths = {{0.01, 10}, {0.05, 10}, {0.01, 50}, {0.001, 100}, {0, 100}};
         for (double[] path : paths) {
             LinkConditions each = LinkConditions.IDEAL.withLoss(path[0]).withDelay(Duration.ofMillis((long) path[1]));
-            String section = String.format("Through the UDP relay, %.0f%% loss and %.0f ms each way",
-                path[0] * 100, path[1]);
+            double percent = path[0] * 100;
+            String section = String.format(percent == Math.rint(percent)
+                ? "Through the UDP relay, %.0f%% loss and %.0f ms each way"
+                : "Through the UDP relay, %.1f%% loss and %.0f ms each way", percent, path[1]);
             Map<String, double[]> goodput = perPeer(peers);
             for (int r = 0; r < RUNS; r++) {
                 for (String name : peers) {

@@ -1,0 +1,103 @@
+package io.github.udptunnel.bench.compare;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.udptunnel.bench.peer.Peer;
+import io.github.udptunnel.bench.peer.Peers;
+import io.github.udptunnel.bench.peer.Service;
+import io.github.udptunnel.bench.peer.TunnelPeer;
+import io.github.udptunnel.engine.CongestionAlgorithm;
+import io.github.udptunnel.engine.ConnectionStats;
+import io.github.udptunnel.relay.UdpRelay;
+import io.github.udptunnel.sim.LinkConditions;
+
+/**
+ * One measurement of the comparison, alone and traced, to see what a row is made of (issue 14's work on the congestion
+ * control used it). Three forms:
+ *
+ * <ul>
+ *   <li>{@code LOSS DELAY_MS [SECONDS]}: one transfer through the lossy relay, with the server's window, smoothed RTT,
+ *       retransmissions and sending rate printed every 200 ms;</li>
+ *   <li>{@code rr [ALGORITHM]}: the loopback warm-up, then three runs of 10,000 64-byte round trips, with the given
+ *       congestion control (DELAY_TARGET, VEGAS, RENO) at both ends;</li>
+ *   <li>{@code beside-PEER}: a tunnel flow and a PEER flow (tunnel, quic-cubic, quic-bbr, tls) through one shared
+ *       100 Mbit/s bottleneck for 5 s, as the bottleneck section runs them.</li>
+ * </ul>
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.github.udptunnel.bench.compare.RelayTrace 0.01 10 5}
+ */
+public final class RelayTrace {
+
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
+
+    private RelayTrace() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("rr")) {
+            requestResponse(CongestionAlgorithm.valueOf(args.length > 1 ? args[1] : "DELAY_TARGET"));
+        } else if (args.length > 0 && args[0].startsWith("beside-")) {
+            beside(args[0].substring("beside-".length()));
+        } else {
+            double loss = args.length > 0 ? Double.parseDouble(args[0]) : 0.01;
+            long delay = args.length > 1 ? Long.parseLong(args[1]) : 10;
+            lossyTransfer(loss, delay, Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 5));
+        }
+        System.exit(0);
+    }
+
+    private static void lossyTransfer(double loss, long delayMillis, Duration time) throws Exception {
+        LinkConditions each = LinkConditions.IDEAL.withLoss(loss).withDelay(Duration.ofMillis(delayMillis));
+        try (TunnelPeer peer = new TunnelPeer(new Service());
+             UdpRelay relay = UdpRelay.start(peer.serverAddress(), each, each, 0x10557L)) {
+            AtomicBoolean done = new AtomicBoolean();
+            Thread sampler = new Thread(() -> sampleServer(peer, done), "relay-trace");
+            sampler.setDaemon(true);
+            sampler.start();
+            double mbs = Drive.goodput(peer, relay.address(), time);
+            done.set(true);
+            System.out.printf("goodput %.2f MB/s%n", mbs);
+        }
+    }
+
+    private static void sampleServer(TunnelPeer peer, AtomicBoolean done) {
+        long start = System.nanoTime();
+        long lastBytes = 0;
+        try {
+            while (!done.get()) {
+                Thread.sleep(SAMPLE_EVERY.toMillis());
+                for (ConnectionStats s : peer.serverEndpoint().connections()) {
+                    System.out.printf("t=%4d ms window %5d srtt %6.1f ms retransmits %5d %6.2f MB/s%n",
+                        (System.nanoTime() - start) / 1_000_000, s.window(), s.smoothedRttNanos() / 1e6,
+                        s.retransmits(), (s.bytesSent() - lastBytes) / (SAMPLE_EVERY.toNanos() / 1e9) / 1e6);
+                    lastBytes = s.bytesSent();
+                }
+            }
+        } catch (Exception e) {
+            if (!done.get()) {
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private static void requestResponse(CongestionAlgorithm algorithm) throws Exception {
+        try (TunnelPeer peer = new TunnelPeer(new Service(),
+                 b -> TunnelPeer.LOOPBACK_BENCH.apply(b).engine(e -> e.congestionAlgorithm(algorithm)), true)) {
+            Drive.warmUp(peer);
+            for (int r = 0; r < 3; r++) {
+                double[] p = Samples.percentilesMicros(Drive.requestResponse(peer, ComparisonBenchmark.RR_WARMUP,
+                    ComparisonBenchmark.RR_ROUNDS));
+                System.out.printf("%s: 64-byte request/response p50 %.0f us, p99 %.0f us%n", algorithm, p[0], p[1]);
+            }
+        }
+    }
+
+    private static void beside(String other) throws Exception {
+        try (Peer tunnel = Peers.open(Peers.TUNNEL, new Service());
+             Peer peer = Peers.open(other, new Service())) {
+            double[] r = BottleneckPaths.together(tunnel, peer, 0xB077L, ComparisonBenchmark.LOSSY_GOODPUT_TIME);
+            System.out.printf("tunnel %.2f MB/s, %s %.2f MB/s%n", r[0], other, r[1]);
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package io.github.udptunnel.engine;
+
+/**
+ * The default congestion control, in packets: a queueing-delay target with bandwidth probing below it, additive
+ * increase and multiplicative decrease around it, loss that is not congestion ignored, and a loss-based mode for when
+ * a loss-based flow holds the queue. docs/CONGESTION.md gives the reasoning, the references and the measurements.
+ *
+ * <p>Once per round trip it takes the smallest RTT of the round and the queueing delay {@code rtt - baseRtt}, and
+ * compares it with the target, a tenth of the base RTT (at least {@link #MIN_TARGET_NANOS}):
+ *
+ * <ul>
+ *   <li>slow start doubles the window per round until the delay, checked every {@link #SLOW_START_SAMPLES} samples,
+ *       passes half the target;</li>
+ *   <li>up to half the target the path has room: the window grows by a step that doubles every such round (1, 2, 4,
+ *       ... packets), at most what would bring the queue to the target if the path were full;</li>
+ *   <li>from half the target to the target: one packet more a round;</li>
+ *   <li>above the target: the window drops to what the path holds with an empty queue, {@code window * baseRtt /
+ *       rtt}, and the next round is not judged (its packets left before the cut). Flows that see one queue cut in
+ *       one proportion and grow by the same steps: they converge to equal shares (Chiu and Jain's argument);</li>
+ *   <li>a loss with the delay at most the target is random: repaired, the window kept. With the delay above the
+ *       target, or in a round that loses more than {@link #CONGESTIVE_LOSS_FRACTION} of its packets, it is
+ *       congestion and cuts;</li>
+ *   <li>every {@link #BASE_REFRESH_NANOS} the flow sends an eighth less than the path holds for a round, to empty the
+ *       queue and see the path's base RTT;</li>
+ *   <li>competing: when {@link #CROWDED_ROUNDS} cuts in a row leave the delay above twice the target, the queue is a
+ *       loss-based flow's. The flow undoes those cuts, slow-starts to a loss, then follows CUBIC's window
+ *       ({@link Cubic}) until the delay stays below the target for {@link #CALM_ROUNDS} rounds.</li>
+ * </ul>
+ */
+final class DelayTarget implements CongestionControl {
+
+    /** The queueing delay a flow aims for, as a fraction of the base RTT: RTTs under load stay near 1.1x base. */
+    static final double TARGET_FRACTION = 0.1;
+    /**
+     * The smallest target: below it a busy host's own scheduling is the noise (on a two-core machine running both
+     * ends and a relay, the smallest RTT of a round varied by 0 to 3 ms with nothing queued).
+     */
+    static final long MIN_TARGET_NANOS = 4_000_000L;
+    /** Cuts in a row that left the queue above twice the target before the flow takes the queue for another's. */
+    static final int CROWDED_ROUNDS = 4;
+    /** How often a flow empties the queue for a round to see the base RTT. */
+    static final long BASE_REFRESH_NANOS = 2_000_000_000L;
+    /** The window of that round, a share of what the path holds with an empty queue. */
+    static final double REFRESH_CUT = 7.0 / 8;
+    /** RTT samples a slow-start round needs before its smallest one is judged. */
+    static final int SLOW_START_SAMPLES = 8;
+    /** How long after competing a queue above the target is still taken as the loss-based flow's. */
+    static final long LATELY_NANOS = 10_000_000_000L;
+    /** Rounds below the target before a competing flow goes back to following the delay. */
+    static final int CALM_ROUNDS = 3;
+    /** The share of a round's packets lost beyond which the loss is congestion whatever the delay says. */
+    static final double CONGESTIVE_LOSS_FRACTION = 0.15;
+    /** ...and at least this many: two losses in a round of a dozen packets are what 5% random loss often does. */
+    static final int CONGESTIVE_LOSS_COUNT = 4;
+    /** The cut for such a round when the delay shows little queue: the buffer it overflowed is short. */
+    static final double LOSSY_CUT = 0.7;
+
+    private final int maxWindow;
+    private double window = Vegas.INITIAL_WINDOW;
+    private boolean slowStart = true;
+    /** Where slow start after a timeout stops: the window before it. */
+    private double slowStartCap = Double.MAX_VALUE;
+    private double step = 1;
+    private boolean competing;
+    /**
+     * Competing and not yet past the first loss: the flow that holds the queue filled it by a slow start to its first
+     * loss, and this one, after its cuts, is far below its share; it slow-starts to a loss as well.
+     */
+    private boolean competingStartup;
+    /** The window law while competing: CUBIC's, as fair to a CUBIC or Reno flow as they are to each other. */
+    private final Cubic cubic = new Cubic();
+    /** The next round's packets left before the last cut: its RTT does not show what the cut did. */
+    private boolean settling;
+    private int crowdedRounds;
+    private int calmRounds;
+    /** When this flow last stopped competing. */
+    private long competedUntil = Long.MIN_VALUE / 2;
+
+    /** The smallest of the last few RTT samples, and how many: what slow start checks the delay by. */
+    private long recentMinRtt = Long.MAX_VALUE;
+    private int recentSamples;
+    /** When this flow next takes a round with less than the path holds, to see the path's base RTT. */
+    private long refreshAt = Long.MIN_VALUE;
+
+    private long roundEnd;
+    private long roundMinRtt = Long.MAX_VALUE;
+    private int roundSamples;
+    private int roundAcked;
+    private int roundLost;
+    /** The last round's measurements, what a loss is judged by. */
+    private long lastRtt;
+    private long lastBaseRtt;
+    /** The queueing delay when this flow last cut its window. */
+    private long delayAtCut;
+    /** The window before the first of the cuts that showed another flow's queue. */
+    private double windowBeforeCrowd;
+    private boolean queueAboveTarget;
+
+    DelayTarget(int maxWindow) {
+        this.maxWindow = maxWindow;
+    }
+
+    @Override
+    public int window() {
+        return (int) window;
+    }
+
+    @Override
+    public void onAck(long nowNanos, int acked, long delivered, long nextSeq, long rttNanos, long baseRttNanos) {
+        if (rttNanos > 0) {
+            roundMinRtt = Math.min(roundMinRtt, rttNanos);
+            roundSamples++;
+        }
+        roundAcked += acked;
+        if (slowStart) {
+            slowStartAck(acked, rttNanos, baseRttNanos);
+        } else if (competingStartup) {
+            setWindow(window + acked);
+        }
+        if (Long.compareUnsigned(delivered, roundEnd) > 0) {
+            endRound(nowNanos, baseRttNanos);
+            roundEnd = nextSeq;
+        }
+    }
+
+    /**
+     * Slow start doubles the window per round and checks the delay on every ack, not once a round (HyStart's delay
+     * rule): a round late, the window has doubled again and the queue with it.
+     */
+    private void slowStartAck(int acked, long rttNanos, long baseRtt) {
+        if (rttNanos > 0) {
+            recentMinRtt = Math.min(recentMinRtt, rttNanos);
+            if (++recentSamples == SLOW_START_SAMPLES) {
+                long recent = recentMinRtt;
+                recentSamples = 0;
+                recentMinRtt = Long.MAX_VALUE;
+                if (baseRtt > 0 && recent - baseRtt > target(baseRtt) / 2) {
+                    cut(window * baseRtt / recent, recent - baseRtt);
+                    return;
+                }
+            }
+        }
+        setWindow(window + acked);
+        if (window >= slowStartCap) {
+            slowStart = false;
+            slowStartCap = Double.MAX_VALUE;
+        }
+    }
+
+    private static long target(long baseRtt) {
+        return Math.max(MIN_TARGET_NANOS, (long) (baseRtt * TARGET_FRACTION));
+    }
+
+    @Override
+    public void onLost(int packets) {
+        roundLost += packets;
+    }
+
+    private void endRound(long now, long baseRtt) {
+        long rtt = roundMinRtt;
+        boolean measured = roundSamples > 2 && baseRtt > 0 && rtt != Long.MAX_VALUE;
+        boolean lossy = roundLost > CONGESTIVE_LOSS_FRACTION * (roundAcked + roundLost)
+            && roundLost >= CONGESTIVE_LOSS_COUNT;
+        roundSamples = 0;
+        roundMinRtt = Long.MAX_VALUE;
+        roundAcked = 0;
+        roundLost = 0;
+        if (!measured) {
+            if (!slowStart) {
+                setWindow(window + 1);  // too few samples to judge (a window of two or three packets): as Reno
+            }
+            return;
+        }
+        lastRtt = rtt;
+        lastBaseRtt = baseRtt;
+        long target = target(baseRtt);
+        long delay = rtt - baseRtt;
+        queueAboveTarget = delay > target;
+        if (competing) {
+            compete(now, delay, target);
+            return;
+        }
+        if (settling) {
+            settling = false;
+            return;
+        }
+        // Rounds far above the target with the queue not even down to a third of what it was at the last cut: a cut
+        // of this flow's own queue empties it (and flows of this kind cut theirs at the target), a loss-based flow's
+        // queue stays.
+        crowdedRounds = delay > 2 * target && delay > delayAtCut / 3 ? crowdedRounds + 1 : 0;
+        if (crowdedRounds == 1) {
+            windowBeforeCrowd = window;
+        }
+        if (delay > target || lossy) {
+            // A loss-based flow that was here lately likely still is: it is met at once, not after more cuts.
+            boolean lately = now - competedUntil < LATELY_NANOS;
+            if (crowdedRounds >= CROWDED_ROUNDS || (lately && delay > target)) {
+                if (crowdedRounds >= CROWDED_ROUNDS) {
+                    setWindow(Math.max(window, windowBeforeCrowd));  // the cuts gave room away and took no queue off
+                }
+                competing = true;
+                competingStartup = true;
+                calmRounds = 0;
+                crowdedRounds = 0;
+                return;
+            }
+            cut(Math.min(window * baseRtt / rtt, lossy ? window * LOSSY_CUT : window), delay);
+            return;
+        }
+        if (refreshAt == Long.MIN_VALUE) {
+            refreshAt = now + BASE_REFRESH_NANOS;
+        } else if (now >= refreshAt && !slowStart) {
+            // A flow that joined while others kept a queue took part of that queue for its base RTT, and would keep
+            // more queued than they do for good (Vegas's and FAST's known unfairness). Now and then each flow sends an
+            // eighth less than the path holds for a round, which empties a queue that the others keep near the
+            // target, so its base RTT (the smallest ever seen) comes down to the path's own.
+            refreshAt = now + BASE_REFRESH_NANOS;
+            cut(window * baseRtt / rtt * REFRESH_CUT, delay);
+            return;
+        }
+        if (slowStart) {
+            if (delay > target / 2) {
+                slowStart = false;
+                slowStartCap = Double.MAX_VALUE;
+                step = 1;
+            }
+            return;
+        }
+        if (delay <= target / 2) {
+            // At most the packets that would bring the queue to the target if the path were full: this round's RTT
+            // shows the window of the round before, so a step shows only a round late.
+            double room = Math.max(1, window * (double) (target - delay) / rtt);
+            setWindow(window + Math.min(step, room));
+            step = Math.min(2 * step, room);
+        } else {
+            step = 1;
+            setWindow(window + 1);
+        }
+    }
+
+    /** A cut of the window; the next round, whose packets left before it, is not judged. */
+    private void cut(double to, long delayNow) {
+        slowStart = false;
+        slowStartCap = Double.MAX_VALUE;
+        step = 1;
+        setWindow(to);
+        delayAtCut = delayNow;
+        settling = true;
+    }
+
+    /** Down to what the path holds with an empty queue: this flow's whole share of the queue leaves. */
+    private void drain() {
+        cut(window * lastBaseRtt / lastRtt, lastRtt - lastBaseRtt);
+    }
+
+    /** A round while competing: grow as a loss-based flow does, unless the queue has gone. */
+    private void compete(long now, long delay, long target) {
+        calmRounds = delay < target ? calmRounds + 1 : 0;
+        if (calmRounds >= CALM_ROUNDS) {
+            competing = false;
+            competingStartup = false;
+            competedUntil = now;
+            step = 1;
+            return;
+        }
+        if (competingStartup) {
+            return;  // doubling per round, on every ack, until the first loss
+        }
+        setWindow(cubic.window(now, window, lastRtt));
+    }
+
+    @Override
+    public boolean onLoss(long nowNanos) {
+        if (competing) {
+            if (!queueAboveTarget) {
+                return false;
+            }
+            competingStartup = false;
+            cubic.onCongestion(nowNanos, window);
+            setWindow(window * Cubic.BETA);
+            return true;
+        }
+        if (!queueAboveTarget) {
+            return false;
+        }
+        if (!settling) {
+            drain();  // else the round's own cut, made on the same queue, is still taking effect
+        }
+        return true;
+    }
+
+    @Override
+    public void onTimeout(long nowNanos) {
+        // Everything in flight is taken for lost and the window starts again from the minimum, as in any TCP; slow
+        // start then takes it back, up to the window before (half of it if the last round showed a queue). At 5%
+        // random loss a window of a few packets times out often, and growing back a step a round kept it small.
+        slowStartCap = queueAboveTarget ? window / 2 : window;
+        slowStart = true;
+        competing = false;
+        competingStartup = false;
+        step = 1;
+        setWindow(Vegas.MIN_WINDOW);
+    }
+
+    private void setWindow(double w) {
+        window = Math.max(Vegas.MIN_WINDOW, Math.min(maxWindow, w));
+    }
+
+    /**
+     * CUBIC's window (RFC 9438), in packets, for the rounds this flow competes with a loss-based flow: the cubic
+     * function of the time since the last congestion event, and never below what Reno would have (its
+     * Reno-friendly region). Per round rather than per ack, and at most half again the window a round.
+     */
+    static final class Cubic {
+        static final double BETA = 0.7;
+        static final double C = 0.4;
+
+        private double windowMax;
+        private long epochStart = Long.MIN_VALUE;
+
+        void onCongestion(long now, double window) {
+            // Fast convergence: a flow whose window stops short of the last maximum lets go of more of it.
+            windowMax = window < windowMax ? window * (1 + BETA) / 2 : window;
+            epochStart = now;
+        }
+
+        double window(long now, double window, long rttNanos) {
+            if (epochStart == Long.MIN_VALUE || rttNanos <= 0) {
+                return window + 1;  // no congestion event yet to grow from: as Reno
+            }
+            double t = (now - epochStart + rttNanos) / 1e9;
+            double k = Math.cbrt(windowMax * (1 - BETA) / C);
+            double cubic = C * Math.pow(t - k, 3) + windowMax;
+            double reno = windowMax * BETA + 3 * (1 - BETA) / (1 + BETA) * t / (rttNanos / 1e9);
+            return Math.max(window, Math.min(Math.max(cubic, reno), 1.5 * window));
+        }
+    }
+}
