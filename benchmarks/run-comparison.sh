@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The side-by-side rows of docs/BENCHMARKS.md in one run: the tunnel beside raw UDP, JDK TLS 1.3 and Netty QUIC
-# (CUBIC and BBR) on loopback, 1,000 and 10,000 connections, three lossy relay paths and a HELLO flood from a second
+# (CUBIC and BBR) on loopback, 1,000 and 10,000 connections, five lossy relay paths and a HELLO flood from a second
 # JVM; every row once on JDK 17 (the `java` on the PATH) and once on JDK 25 (JDK25_HOME, or Temurin 25 under
 # /usr/lib/jvm; the column is left out, and the script says so, when there is none).
 # Both JVMs run with --add-modules jdk.incubator.vector, so the tunnel's Salsa20 is its Vector API one.
 # Rewrites the tables between the comparison markers of docs/BENCHMARKS.md and docs/benchmarks/comparison.json.
-# About 16 minutes with the build; keep the machine otherwise idle while it runs.
+# About 18 minutes with the build; keep the machine otherwise idle while it runs.
 # Pass --only loopback|connections|lossy|flood|worker|bottleneck to run one section on JDK 17 and print its rows,
 # writing nothing (bottleneck, issue 14's rows, runs only this way).
 set -euo pipefail
