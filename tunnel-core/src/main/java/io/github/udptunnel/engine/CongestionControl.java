@@ -12,13 +12,13 @@ interface CongestionControl {
 
     /**
      * @param acked       packets newly acknowledged (cumulatively or selectively)
-     * @param cumulative  one past the highest sequence number delivered (sacked or cumulatively acked): a round
+     * @param delivered   one past the highest sequence number delivered (sacked or cumulatively acked): a round
      *                    trip ends when this passes the {@code nextSeq} seen at its start
      * @param nextSeq     one past the highest sequence number sent so far
      * @param rttNanos    an RTT sample taken from this ack, or -1
      * @param baseRttNanos the smallest RTT seen on the path
      */
-    void onAck(long nowNanos, int acked, long cumulative, long nextSeq, long rttNanos, long baseRttNanos);
+    void onAck(long nowNanos, int acked, long delivered, long nextSeq, long rttNanos, long baseRttNanos);
 
     /** {@code packets} more were found lost (each counted once), before {@link #onLoss} for the episode. */
     default void onLost(int packets) {

@@ -20,6 +20,8 @@ package io.github.udptunnel.engine;
  *   <li>a loss with the delay at most the target is random: repaired, the window kept. With the delay above the
  *       target, or in a round that loses more than {@link #CONGESTIVE_LOSS_FRACTION} of its packets, it is
  *       congestion and cuts;</li>
+ *   <li>a timeout starts the window again from the minimum, and slow start takes it back up to the window before
+ *       (half of it if the last round showed a queue);</li>
  *   <li>every {@link #BASE_REFRESH_NANOS} the flow sends an eighth less than the path holds for a round, to empty the
  *       queue and see the path's base RTT;</li>
  *   <li>competing: when {@link #CROWDED_ROUNDS} cuts in a row leave the delay above twice the target, the queue is a

@@ -21,7 +21,7 @@ final class Reno implements CongestionControl {
     }
 
     @Override
-    public void onAck(long nowNanos, int acked, long cumulative, long nextSeq, long rttNanos, long baseRttNanos) {
+    public void onAck(long nowNanos, int acked, long delivered, long nextSeq, long rttNanos, long baseRttNanos) {
         if (window < slowStartThreshold) {
             window = Math.min(maxWindow, window + acked);
             return;

@@ -42,12 +42,12 @@ final class Vegas implements CongestionControl {
     }
 
     @Override
-    public void onAck(long nowNanos, int acked, long cumulative, long nextSeq, long rttNanos, long baseRttNanos) {
+    public void onAck(long nowNanos, int acked, long delivered, long nextSeq, long rttNanos, long baseRttNanos) {
         if (rttNanos > 0) {
             roundMinRtt = Math.min(roundMinRtt, rttNanos);
             roundSamples++;
         }
-        if (Long.compareUnsigned(cumulative, roundEnd) > 0) {
+        if (Long.compareUnsigned(delivered, roundEnd) > 0) {
             endRound(baseRttNanos, acked);
             roundEnd = nextSeq;
         } else if (inSlowStart()) {
