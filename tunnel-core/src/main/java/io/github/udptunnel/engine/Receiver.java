@@ -1,6 +1,7 @@
 package io.github.udptunnel.engine;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 import io.github.udptunnel.wire.Message;
 
@@ -35,7 +36,15 @@ final class Receiver {
     long ackDeadline = Long.MAX_VALUE;
     long echoTimestamp;
     long echoArrival;
-    private long lastOutOfOrder = -1;
+    /**
+     * The packets most recently received out of order, one per run, newest first (-1: none): the runs the next acks
+     * report first. An ack can be lost, and a run reported in only one ack would then never reach the sender, which
+     * would take its packets for lost and send them again (RFC 2018 repeats the latest blocks for the same reason).
+     */
+    private final long[] recentOutOfOrder = new long[Message.MAX_SACK_RANGES];
+    /** What {@link #writeAck} gathers, newest first: the start and end of the run holding each recent packet. */
+    private final long[] recentRunStart = new long[Message.MAX_SACK_RANGES];
+    private final long[] recentRunEnd = new long[Message.MAX_SACK_RANGES];
     /** The window last advertised; a read that opens a closed window sends an update. */
     long advertisedWindow;
 
@@ -60,7 +69,7 @@ final class Receiver {
         ackDeadline = Long.MAX_VALUE;
         echoTimestamp = 0;
         echoArrival = 0;
-        lastOutOfOrder = -1;
+        Arrays.fill(recentOutOfOrder, -1);
         advertisedWindow = limitBytes;
     }
 
@@ -112,7 +121,7 @@ final class Receiver {
                 ackNow = true;
                 return Verdict.DUPLICATE;
             }
-            lastOutOfOrder = seq;
+            noteOutOfOrder(seq);
             ackNow = true;
         }
         if (unacknowledged >= 2 || m.hasFlag(Message.FLAG_PING)) {
@@ -288,26 +297,18 @@ final class Receiver {
         m.ack(expected).window(window()).echo(echoTimestamp)
             .ackDelay(echoTimestamp == 0 ? 0 : Math.min(0xffff_ffffL, (now - echoArrival) / 1000));
         advertisedWindow = window();
-        int count = 0;
-        // The range holding the newest early arrival first, then the others from the lowest.
-        long firstStart = -1;
-        if (lastOutOfOrder >= 0 && Long.compareUnsigned(lastOutOfOrder, expected) > 0) {
-            firstStart = writeRangeAround(m, lastOutOfOrder, count);
-            if (firstStart >= 0) {
-                count++;
-            }
+        int count = recentRuns();
+        for (int i = 0; i < count; i++) {
+            m.sackRange(i, recentRunStart[i] - expected, recentRunEnd[i] - recentRunStart[i]);
         }
+        // Room left: the lowest runs, those holding the cumulative ack back.
+        int recent = count;
         int id = outOfOrder.head;
         while (id != SegmentPool.NONE && count < Message.MAX_SACK_RANGES) {
             long start = pool.sequence[id];
-            long end = start + 1;
-            int last = id;
-            for (int n = pool.next[id]; n != SegmentPool.NONE && pool.sequence[n] == end; n = pool.next[n]) {
-                end++;
-                last = n;
-            }
-            if (start != firstStart) {
-                m.sackRange(count++, start - expected, end - start);
+            int last = runEnd(id);
+            if (!isRecentRun(start, recent)) {
+                m.sackRange(count++, start - expected, pool.sequence[last] + 1 - start);
             }
             id = pool.next[last];
         }
@@ -315,27 +316,61 @@ final class Receiver {
         return count;
     }
 
-    /** Writes the run of early segments that holds {@code seq} as range {@code index}; returns its start, or -1. */
-    private long writeRangeAround(Message m, long seq, int index) {
-        long start = -1;
-        long end = -1;
-        for (int id = outOfOrder.head; id != SegmentPool.NONE; id = pool.next[id]) {
-            long s = pool.sequence[id];
-            if (start >= 0 && s == end) {
-                end++;
-            } else {
-                if (start >= 0 && Long.compareUnsigned(seq, start) >= 0 && Long.compareUnsigned(seq, end) < 0) {
+    /** A packet received out of order: its run becomes the newest (a packet extending the newest run replaces it). */
+    private void noteOutOfOrder(long seq) {
+        if (recentOutOfOrder[0] >= 0 && seq == recentOutOfOrder[0] + 1) {
+            recentOutOfOrder[0] = seq;
+            return;
+        }
+        System.arraycopy(recentOutOfOrder, 0, recentOutOfOrder, 1, recentOutOfOrder.length - 1);
+        recentOutOfOrder[0] = seq;
+    }
+
+    /**
+     * Puts in {@code recentRun*} the runs that hold the recent out-of-order packets still above the cumulative ack,
+     * newest first and each once; returns how many.
+     */
+    private int recentRuns() {
+        int found = 0;
+        for (long seq : recentOutOfOrder) {
+            if (seq < 0 || Long.compareUnsigned(seq, expected) < 0 || isRecentRun(seq, found)) {
+                continue;
+            }
+            for (int id = outOfOrder.head; id != SegmentPool.NONE; ) {
+                int last = runEnd(id);
+                long start = pool.sequence[id];
+                long end = pool.sequence[last] + 1;
+                if (Long.compareUnsigned(seq, start) >= 0 && Long.compareUnsigned(seq, end) < 0) {
+                    recentRunStart[found] = start;
+                    recentRunEnd[found] = end;
+                    found++;
                     break;
                 }
-                start = s;
-                end = s + 1;
+                id = pool.next[last];
             }
         }
-        if (start < 0 || Long.compareUnsigned(seq, start) < 0 || Long.compareUnsigned(seq, end) >= 0) {
-            return -1;
+        return found;
+    }
+
+    /** Whether {@code seq} lies in one of the first {@code count} recent runs. */
+    private boolean isRecentRun(long seq, int count) {
+        for (int i = 0; i < count; i++) {
+            if (Long.compareUnsigned(seq, recentRunStart[i]) >= 0 && Long.compareUnsigned(seq, recentRunEnd[i]) < 0) {
+                return true;
+            }
         }
-        m.sackRange(index, start - expected, end - start);
-        return start;
+        return false;
+    }
+
+    /** The last segment of the run of consecutive sequence numbers that starts at {@code id}. */
+    private int runEnd(int id) {
+        int last = id;
+        int n = pool.next[id];
+        while (n != SegmentPool.NONE && pool.sequence[n] == pool.sequence[last] + 1) {
+            last = n;
+            n = pool.next[n];
+        }
+        return last;
     }
 
     void acked() {

@@ -3,6 +3,8 @@ package io.github.udptunnel.api;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 import io.github.udptunnel.engine.DatagramEngine;
@@ -26,6 +28,10 @@ final class SimulatedEndpoint implements DatagramEngine {
     private final Socket socket;
     private final Simulator sim;
     private long lastNow;
+    /** Until then the worker's thread is off the CPU: no cycle runs, and datagrams wait in the socket. */
+    private long stalledUntil = Long.MIN_VALUE;
+    /** What each duty cycle read and sent, once {@link #recordCycles} asked for it; else null. */
+    private List<Cycle> cycles;
 
     SimulatedEndpoint(Simulator sim, InetSocketAddress address, TunnelEndpoint.Builder builder,
                       UnaryOperator<TunnelEndpoint.Builder> settings) {
@@ -53,7 +59,7 @@ final class SimulatedEndpoint implements DatagramEngine {
     @Override
     public InetSocketAddress pollTransmit(long nowNanos, ByteBuffer out) {
         lastNow = nowNanos;
-        if (socket.outbound.isEmpty()) {
+        if (socket.outbound.isEmpty() && nowNanos >= stalledUntil) {
             runCycles(nowNanos);
         }
         Datagram d = socket.outbound.poll();
@@ -70,6 +76,9 @@ final class SimulatedEndpoint implements DatagramEngine {
         if (worker.isStopped()) {
             return Long.MAX_VALUE;
         }
+        if (lastNow < stalledUntil) {
+            return stalledUntil;
+        }
         if (!socket.inbound.isEmpty() || worker.hasQueuedWork()) {
             return lastNow;  // due now
         }
@@ -79,16 +88,46 @@ final class SimulatedEndpoint implements DatagramEngine {
     @Override
     public void handleTimeout(long nowNanos) {
         lastNow = nowNanos;
-        runCycles(nowNanos);
+        if (nowNanos >= stalledUntil) {
+            runCycles(nowNanos);
+        }
     }
 
     /** Runs duty cycles at {@code nowNanos} until one does nothing. */
     void runCycles(long nowNanos) {
-        for (int i = 0; worker.runCycle(nowNanos) > 0; i++) {
+        for (int i = 0; cycle(nowNanos) > 0; i++) {
             if (i == MAX_CYCLES_PER_CALL) {
                 throw new IllegalStateException("the worker keeps working at one instant: " + sim);
             }
         }
+    }
+
+    private int cycle(long nowNanos) {
+        long received = socket.received;
+        long sent = socket.sent;
+        int work = worker.runCycle(nowNanos);
+        if (cycles != null) {
+            cycles.add(new Cycle(nowNanos, socket.received - received, socket.sent - sent));
+        }
+        return work;
+    }
+
+    /** The worker's thread is taken off the CPU (a busy host's scheduler) until {@code nanos} of virtual time. */
+    void stallUntil(long nanos) {
+        stalledUntil = nanos;
+    }
+
+    /** From now on, keeps what each duty cycle read and sent ({@link #cycles}). */
+    void recordCycles() {
+        cycles = new ArrayList<>();
+    }
+
+    List<Cycle> cycles() {
+        return cycles;
+    }
+
+    /** One duty cycle: when it ran, how many datagrams it read and how many it sent. */
+    record Cycle(long nanos, long received, long sent) {
     }
 
     InetSocketAddress address() {
@@ -108,6 +147,8 @@ final class SimulatedEndpoint implements DatagramEngine {
         final ArrayDeque<Datagram> inbound = new ArrayDeque<>();
         final ArrayDeque<Datagram> outbound = new ArrayDeque<>();
         InetSocketAddress address;
+        long received;
+        long sent;
 
         Socket(InetSocketAddress address) {
             this.address = address;
@@ -120,6 +161,7 @@ final class SimulatedEndpoint implements DatagramEngine {
                 return null;
             }
             into.put(d.bytes(), 0, Math.min(d.bytes().length, into.remaining()));
+            received++;
             return d.peer();
         }
 
@@ -128,6 +170,7 @@ final class SimulatedEndpoint implements DatagramEngine {
             byte[] bytes = new byte[datagram.remaining()];
             datagram.get(bytes);
             outbound.add(new Datagram(to, bytes));
+            sent++;
             return true;
         }
 

@@ -107,6 +107,41 @@ class WorkerScenariosTest {
     }
 
     /**
+     * A worker that its host's scheduler kept off the CPU finds a pile of datagrams. It acks them every few packets as
+     * it reads them, not once per batch of 64: an ack names at most four runs of packets, and through the relay at 5%
+     * loss each way the runs a batch's one ack left out were taken for lost and sent again (half of all retransmissions
+     * were of packets that had arrived), and the sender's window left in bursts of a batch (issue 14).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void aStalledWorkerAcksThePileItFindsEveryFewPackets(long seed) {
+        SimulatedNet net = new SimulatedNet(seed, PATH.withBandwidthBitsPerSecond(50_000_000), b -> b, b -> b);
+        TunnelConnection[] pair = net.connectPair();
+        TunnelConnection c = pair[0];
+        TunnelConnection s = pair[1];
+        byte[] chunk = new byte[1000];
+        net.application(() -> {
+            while (trySend(c, chunk)) {
+                // an upload as fast as the path takes it
+            }
+            while (tryReceive(s) != null) {
+                // read as it comes
+            }
+        });
+        net.runUntil(() -> false, Duration.ofMillis(300));
+        net.server.recordCycles();
+        net.server.stallUntil(net.sim.now() + Duration.ofMillis(20).toNanos());
+        net.runUntil(() -> false, Duration.ofMillis(40));
+
+        List<SimulatedEndpoint.Cycle> piled = net.server.cycles().stream().filter(cycle -> cycle.received() >= 16)
+            .toList();
+        assertThat(piled).as("cycles that found a pile; %s", net).isNotEmpty();
+        // EndpointWorker.TRANSMIT_EVERY: an ack (at least) for every eight datagrams read.
+        assertThat(piled).as("%s", net).allSatisfy(cycle -> assertThat(cycle.sent())
+            .as("datagrams sent by a cycle that read %d", cycle.received()).isGreaterThanOrEqualTo(cycle.received() / 8));
+    }
+
+    /**
      * Issue 9, defect 2: a client that half-closed reads a response larger than its ring; the connection closes
      * (both FINs) while most of the response still waits in the engine. Every message is read, then the end of the
      * stream; the end is never reported early.

@@ -14,11 +14,13 @@ import io.github.udptunnel.sim.LinkConditions;
 
 /**
  * One measurement of the comparison, alone and traced, to see what a row is made of (issue 14's work on the congestion
- * control used it). Three forms:
+ * control used it). Four forms:
  *
  * <ul>
  *   <li>{@code LOSS DELAY_MS [SECONDS]}: one transfer through the lossy relay, with the server's window, smoothed RTT,
  *       retransmissions and sending rate printed every 200 ms;</li>
+ *   <li>{@code goodput [RUNS]}: the loopback warm-up, then RUNS (5) goodput runs of 2 s and their median, to compare
+ *       two builds side by side;</li>
  *   <li>{@code rr [ALGORITHM]}: the loopback warm-up, then three runs of 10,000 64-byte round trips, with the given
  *       congestion control (DELAY_TARGET, VEGAS, RENO) at both ends;</li>
  *   <li>{@code beside-PEER}: a tunnel flow and a PEER flow (tunnel, quic-cubic, quic-bbr, tls) through one shared
@@ -35,7 +37,9 @@ public final class RelayTrace {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("rr")) {
+        if (args.length > 0 && args[0].equals("goodput")) {
+            loopbackGoodput(args.length > 1 ? Integer.parseInt(args[1]) : 5);
+        } else if (args.length > 0 && args[0].equals("rr")) {
             requestResponse(CongestionAlgorithm.valueOf(args.length > 1 ? args[1] : "DELAY_TARGET"));
         } else if (args.length > 0 && args[0].startsWith("beside-")) {
             beside(args[0].substring("beside-".length()));
@@ -58,6 +62,11 @@ public final class RelayTrace {
             double mbs = Drive.goodput(peer, relay.address(), time);
             done.set(true);
             System.out.printf("goodput %.2f MB/s%n", mbs);
+            UdpRelay.Direction down = relay.targetToClient();
+            UdpRelay.Direction up = relay.clientToTarget();
+            // Retransmissions well above the data's losses are of packets that arrived; few acks, a sender in bursts.
+            System.out.printf("relay: data %d lost of %d, acks %d lost of %d%n", down.lost(), down.received(), up.lost(),
+                up.received());
         }
     }
 
@@ -90,6 +99,19 @@ public final class RelayTrace {
                     ComparisonBenchmark.RR_ROUNDS));
                 System.out.printf("%s: 64-byte request/response p50 %.0f us, p99 %.0f us%n", algorithm, p[0], p[1]);
             }
+        }
+    }
+
+    private static void loopbackGoodput(int runs) throws Exception {
+        try (TunnelPeer peer = new TunnelPeer(new Service(), TunnelPeer.LOOPBACK_BENCH, true)) {
+            Drive.warmUp(peer);
+            double[] mbs = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                mbs[r] = Drive.goodput(peer, peer.serverAddress(), ComparisonBenchmark.GOODPUT_TIME);
+                System.out.printf("loopback goodput %.1f MB/s%n", mbs[r]);
+            }
+            java.util.Arrays.sort(mbs);
+            System.out.printf("median %.1f MB/s%n", mbs[runs / 2]);
         }
     }
 
