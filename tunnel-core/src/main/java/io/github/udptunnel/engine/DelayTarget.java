@@ -9,8 +9,10 @@ package io.github.udptunnel.engine;
  * compares it with the target, a tenth of the base RTT (at least {@link #MIN_TARGET_NANOS}):
  *
  * <ul>
- *   <li>slow start doubles the window per round until the delay, checked every {@link #SLOW_START_SAMPLES} samples,
- *       passes half the target;</li>
+ *   <li>slow start doubles the window per round; once the delay, checked every {@link #SLOW_START_SAMPLES} samples,
+ *       passes half the target, it grows by a quarter as fast (HyStart++'s conservative slow start), doubles again if
+ *       the delay goes back under half the target, and ends after {@link #CONSERVATIVE_ROUNDS} rounds above it or at
+ *       the first round above the target;</li>
  *   <li>up to half the target the path has room: the window grows by a step that doubles every such round (1, 2, 4,
  *       ... packets), at most what would bring the queue to the target if the path were full;</li>
  *   <li>from half the target to the target: one packet more a round;</li>
@@ -50,6 +52,12 @@ final class DelayTarget implements CongestionControl {
     static final long LATELY_NANOS = 10_000_000_000L;
     /** Rounds below the target before a competing flow goes back to following the delay. */
     static final int CALM_ROUNDS = 3;
+    /**
+     * Slow start that saw a queue grows by a quarter of what it acks for up to this many rounds before it ends
+     * (HyStart++'s conservative slow start, RFC 9406): a queue that goes away again was a burst, not the path's limit.
+     */
+    static final int CONSERVATIVE_ROUNDS = 5;
+    static final double CONSERVATIVE_GROWTH = 0.25;
     /** The share of a round's packets lost beyond which the loss is congestion whatever the delay says. */
     static final double CONGESTIVE_LOSS_FRACTION = 0.15;
     /** ...and at least this many: two losses in a round of a dozen packets are what 5% random loss often does. */
@@ -60,6 +68,9 @@ final class DelayTarget implements CongestionControl {
     private final int maxWindow;
     private double window = Vegas.INITIAL_WINDOW;
     private boolean slowStart = true;
+    /** Slow start saw a queue and grows slowly, for {@link #CONSERVATIVE_ROUNDS} at most; see there. */
+    private boolean conservative;
+    private int conservativeRounds;
     /** Where slow start after a timeout stops: the window before it. */
     private double slowStartCap = Double.MAX_VALUE;
     private double step = 1;
@@ -136,16 +147,15 @@ final class DelayTarget implements CongestionControl {
                 long recent = recentMinRtt;
                 recentSamples = 0;
                 recentMinRtt = Long.MAX_VALUE;
-                if (baseRtt > 0 && recent - baseRtt > target(baseRtt) / 2) {
-                    cut(window * baseRtt / recent, recent - baseRtt);
-                    return;
+                if (baseRtt > 0 && recent - baseRtt > target(baseRtt) / 2 && !conservative) {
+                    conservative = true;
+                    conservativeRounds = 0;
                 }
             }
         }
-        setWindow(window + acked);
+        setWindow(window + (conservative ? acked * CONSERVATIVE_GROWTH : acked));
         if (window >= slowStartCap) {
-            slowStart = false;
-            slowStartCap = Double.MAX_VALUE;
+            endSlowStart();
         }
     }
 
@@ -221,10 +231,13 @@ final class DelayTarget implements CongestionControl {
             return;
         }
         if (slowStart) {
-            if (delay > target / 2) {
-                slowStart = false;
-                slowStartCap = Double.MAX_VALUE;
-                step = 1;
+            if (delay <= target / 2) {
+                conservative = false;  // the queue went: a burst's, not the path's
+            } else if (!conservative) {
+                conservative = true;
+                conservativeRounds = 0;
+            } else if (++conservativeRounds >= CONSERVATIVE_ROUNDS) {
+                endSlowStart();
             }
             return;
         }
@@ -242,12 +255,17 @@ final class DelayTarget implements CongestionControl {
 
     /** A cut of the window; the next round, whose packets left before it, is not judged. */
     private void cut(double to, long delayNow) {
-        slowStart = false;
-        slowStartCap = Double.MAX_VALUE;
-        step = 1;
+        endSlowStart();
         setWindow(to);
         delayAtCut = delayNow;
         settling = true;
+    }
+
+    private void endSlowStart() {
+        slowStart = false;
+        conservative = false;
+        slowStartCap = Double.MAX_VALUE;
+        step = 1;
     }
 
     /** Down to what the path holds with an empty queue: this flow's whole share of the queue leaves. */
@@ -298,6 +316,7 @@ final class DelayTarget implements CongestionControl {
         // random loss a window of a few packets times out often, and growing back a step a round kept it small.
         slowStartCap = queueAboveTarget ? window / 2 : window;
         slowStart = true;
+        conservative = false;
         competing = false;
         competingStartup = false;
         step = 1;

@@ -2,7 +2,7 @@ package io.github.udptunnel.engine;
 
 /**
  * Round-trip time and the retransmission timeout as RFC 6298 computes them (SRTT, RTTVAR, RTO = SRTT + 4 RTTVAR,
- * bounded), plus the smallest sample ever seen, which Vegas takes as the path's base RTT. All times in nanos.
+ * with Linux's floor under the variation term, see {@link #rto}), plus the smallest sample ever seen, which Vegas takes as the path's base RTT. All times in nanos.
  */
 final class RttEstimator {
 
@@ -49,9 +49,14 @@ final class RttEstimator {
         backoff = 0;
     }
 
-    /** The retransmission timeout, doubled for every back-off since the last sample. */
+    /**
+     * The retransmission timeout, doubled for every back-off since the last sample: the smoothed RTT plus four
+     * variations, and at least {@code minRto} more than the smoothed RTT (Linux's floor, not RFC 6298's). On a
+     * steady path the variation falls to nearly nothing and the timeout to the RTT itself, while a window's acks come
+     * in a burst a round trip apart: a 15 ms delay of the acks on a 200 ms path fired the timer, spuriously.
+     */
     long rto() {
-        long base = hasSample ? Math.max(minRto, smoothed + 4 * variation) : initialRto;
+        long base = hasSample ? smoothed + Math.max(minRto, 4 * variation) : initialRto;
         return Math.min(maxRto, base << Math.min(backoff, 20));
     }
 

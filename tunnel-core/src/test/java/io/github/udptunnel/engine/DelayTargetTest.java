@@ -75,6 +75,33 @@ class DelayTargetTest {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
+    void aPassingDelayInSlowStartDoesNotEndIt(long seed) {
+        // 100 ms each way: slow start needs seven round trips (1.4 s) to fill 50 Mbit/s, growth after it thirty more.
+        Duration oneWay = Duration.ofMillis(100);
+        long rate = 50 * MBIT;
+        int bdp = (int) (rate * 2 * oneWay.toNanos() / 1_000_000_000L / (1184 * 8));
+        LinkConditions longPath = LinkConditions.IDEAL.withBandwidthBitsPerSecond(rate).withDelay(oneWay)
+            .withQueueLimitPackets(bdp);
+        SharedBottleneck b = new SharedBottleneck(seed, longPath, DELAY_TARGET);
+        b.start(0);
+        b.run(Duration.ofMillis(800));
+        // For 40 ms the acks take 15 ms longer (a host busy for a moment): more than half the 20 ms target, in
+        // slow start's samples, and then gone. Slow start slows down for it, and goes on once it has passed.
+        LinkConditions back = LinkConditions.IDEAL.withDelay(oneWay);
+        b.sim.setConditions(SharedBottleneck.SERVER, b.flow(0).address, back.withDelay(oneWay.plusMillis(15)));
+        b.run(Duration.ofMillis(40));
+        b.sim.setConditions(SharedBottleneck.SERVER, b.flow(0).address, back);
+        b.run(Duration.ofMillis(1660));
+        long before = b.flow(0).received();
+        long start = b.sim.now();
+        b.run(Duration.ofSeconds(2));
+        double share = (b.flow(0).received() - before) * 8 / ((b.sim.now() - start) / 1e9)
+            / SharedBottleneck.goodputCapacityBitsPerSecond(longPath);
+        assertThat(share).as("share of 50 Mbit/s from 2.5 to 4.5 s; %s", b).isGreaterThan(0.85);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
     void doesNotGrowIntoADeepBuffer(long seed) {
         // A buffer of ten path-lengths: a loss-based flow would fill it and multiply the RTT by eleven.
         SharedBottleneck b = new SharedBottleneck(seed, path(20 * MBIT, 10 * bdpPackets(20 * MBIT)), DELAY_TARGET);
