@@ -5,7 +5,7 @@
 # /usr/lib/jvm; the column is left out, and the script says so, when there is none).
 # Both JVMs run with --add-modules jdk.incubator.vector, so the tunnel's Salsa20 is its Vector API one.
 # Rewrites the tables between the comparison markers of docs/BENCHMARKS.md and docs/benchmarks/comparison.json.
-# About 18 minutes with the build; keep the machine otherwise idle while it runs.
+# About 19 minutes with the build; keep the machine otherwise idle while it runs.
 # Pass --only loopback|connections|lossy|flood|worker|bottleneck to run one section on JDK 17 and print its rows,
 # writing nothing (bottleneck, issue 14's rows, runs only this way).
 set -euo pipefail
