@@ -328,25 +328,32 @@ final class Receiver {
 
     /**
      * Puts in {@code recentRun*} the runs that hold the recent out-of-order packets still above the cumulative ack,
-     * newest first and each once; returns how many.
+     * newest first and each once; returns how many. One pass over the early segments: each run takes the rank of the
+     * newest recent packet in it, and a rank belongs to one run at most.
      */
     private int recentRuns() {
-        int found = 0;
-        for (long seq : recentOutOfOrder) {
-            if (seq < 0 || Long.compareUnsigned(seq, expected) < 0 || isRecentRun(seq, found)) {
-                continue;
-            }
-            for (int id = outOfOrder.head; id != SegmentPool.NONE; ) {
-                int last = runEnd(id);
-                long start = pool.sequence[id];
-                long end = pool.sequence[last] + 1;
-                if (Long.compareUnsigned(seq, start) >= 0 && Long.compareUnsigned(seq, end) < 0) {
-                    recentRunStart[found] = start;
-                    recentRunEnd[found] = end;
-                    found++;
+        Arrays.fill(recentRunStart, -1);
+        int id = outOfOrder.head;
+        while (id != SegmentPool.NONE) {
+            int last = runEnd(id);
+            long start = pool.sequence[id];
+            long end = pool.sequence[last] + 1;
+            for (int rank = 0; rank < recentOutOfOrder.length; rank++) {
+                long seq = recentOutOfOrder[rank];
+                if (seq >= 0 && Long.compareUnsigned(seq, start) >= 0 && Long.compareUnsigned(seq, end) < 0) {
+                    recentRunStart[rank] = start;
+                    recentRunEnd[rank] = end;
                     break;
                 }
-                id = pool.next[last];
+            }
+            id = pool.next[last];
+        }
+        int found = 0;
+        for (int rank = 0; rank < recentRunStart.length; rank++) {
+            if (recentRunStart[rank] >= 0) {
+                recentRunStart[found] = recentRunStart[rank];
+                recentRunEnd[found] = recentRunEnd[rank];
+                found++;
             }
         }
         return found;

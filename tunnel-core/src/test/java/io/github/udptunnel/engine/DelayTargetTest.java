@@ -54,6 +54,15 @@ class DelayTargetTest {
         return shares;
     }
 
+    /** The first flow's goodput over the next {@code duration}, as a share of what {@code path} carries. */
+    private static double shareOfFirst(SharedBottleneck b, Duration duration, LinkConditions path) {
+        long before = b.flow(0).received();
+        long start = b.sim.now();
+        b.run(duration);
+        return (b.flow(0).received() - before) * 8 / ((b.sim.now() - start) / 1e9)
+            / SharedBottleneck.goodputCapacityBitsPerSecond(path);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void growsIntoRoomThePathGainsWithinAFewDozenRoundTrips(long seed) {
@@ -65,11 +74,7 @@ class DelayTargetTest {
         LinkConditions fast = path(50 * MBIT, 2 * bdpPackets(50 * MBIT));
         b.sim.setConditions(b.flow(0).address, SharedBottleneck.SERVER, fast);
         b.run(Duration.ofSeconds(1));                          // 25 round trips; Vegas, one packet a round, needs 300
-        long before = b.flow(0).received();
-        long start = b.sim.now();
-        b.run(Duration.ofSeconds(2));
-        double share = (b.flow(0).received() - before) * 8 / ((b.sim.now() - start) / 1e9)
-            / SharedBottleneck.goodputCapacityBitsPerSecond(fast);
+        double share = shareOfFirst(b, Duration.ofSeconds(2), fast);
         assertThat(share).as("share of 50 Mbit/s in the 2 s after the first second; %s", b).isGreaterThan(0.9);
     }
 
@@ -92,11 +97,7 @@ class DelayTargetTest {
         b.run(Duration.ofMillis(40));
         b.sim.setConditions(SharedBottleneck.SERVER, b.flow(0).address, back);
         b.run(Duration.ofMillis(1660));
-        long before = b.flow(0).received();
-        long start = b.sim.now();
-        b.run(Duration.ofSeconds(2));
-        double share = (b.flow(0).received() - before) * 8 / ((b.sim.now() - start) / 1e9)
-            / SharedBottleneck.goodputCapacityBitsPerSecond(longPath);
+        double share = shareOfFirst(b, Duration.ofSeconds(2), longPath);
         assertThat(share).as("share of 50 Mbit/s from 2.5 to 4.5 s; %s", b).isGreaterThan(0.85);
     }
 
