@@ -2,7 +2,8 @@ package io.github.udptunnel.engine;
 
 /**
  * Round-trip time and the retransmission timeout as RFC 6298 computes them (SRTT, RTTVAR, RTO = SRTT + 4 RTTVAR,
- * with Linux's floor under the variation term, see {@link #rto}), plus the smallest sample ever seen, which Vegas takes as the path's base RTT. All times in nanos.
+ * with Linux's floor under the variation term, see {@link #rto}), plus the smallest sample ever seen, which the
+ * congestion controls take as the path's base RTT. All times in nanos.
  */
 final class RttEstimator {
 

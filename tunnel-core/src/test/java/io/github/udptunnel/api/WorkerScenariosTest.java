@@ -138,7 +138,8 @@ class WorkerScenariosTest {
         assertThat(piled).as("cycles that found a pile; %s", net).isNotEmpty();
         // EndpointWorker.TRANSMIT_EVERY: an ack (at least) for every eight datagrams read.
         assertThat(piled).as("%s", net).allSatisfy(cycle -> assertThat(cycle.sent())
-            .as("datagrams sent by a cycle that read %d", cycle.received()).isGreaterThanOrEqualTo(cycle.received() / 8));
+            .as("datagrams sent by a cycle that read %d", cycle.received())
+            .isGreaterThanOrEqualTo(cycle.received() / 8));
     }
 
     /**

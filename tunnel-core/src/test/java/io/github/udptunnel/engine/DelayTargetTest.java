@@ -56,9 +56,14 @@ class DelayTargetTest {
 
     /** The first flow's goodput over the next {@code duration}, as a share of what {@code path} carries. */
     private static double shareOfFirst(SharedBottleneck b, Duration duration, LinkConditions path) {
+        return shareOfFirst(b, duration, path, () -> { });
+    }
+
+    /** The same, with {@code sample} run every 50 ms of it. */
+    private static double shareOfFirst(SharedBottleneck b, Duration duration, LinkConditions path, Runnable sample) {
         long before = b.flow(0).received();
         long start = b.sim.now();
-        b.run(duration);
+        b.run(duration, Duration.ofMillis(50), sample);
         return (b.flow(0).received() - before) * 8 / ((b.sim.now() - start) / 1e9)
             / SharedBottleneck.goodputCapacityBitsPerSecond(path);
     }
@@ -105,14 +110,12 @@ class DelayTargetTest {
     @MethodSource("seeds")
     void doesNotGrowIntoADeepBuffer(long seed) {
         // A buffer of ten path-lengths: a loss-based flow would fill it and multiply the RTT by eleven.
-        SharedBottleneck b = new SharedBottleneck(seed, path(20 * MBIT, 10 * bdpPackets(20 * MBIT)), DELAY_TARGET);
+        LinkConditions deep = path(20 * MBIT, 10 * bdpPackets(20 * MBIT));
+        SharedBottleneck b = new SharedBottleneck(seed, deep, DELAY_TARGET);
         b.start(0);
         b.run(Duration.ofSeconds(3));
         List<Long> rtts = new ArrayList<>();
-        long before = b.flow(0).received();
-        long start = b.sim.now();
-        b.run(Duration.ofSeconds(10), Duration.ofMillis(50), () -> rtts.add(b.flow(0).smoothedRttNanos()));
-        double share = (b.flow(0).received() - before) * 8 / ((b.sim.now() - start) / 1e9) / b.goodputCapacityBitsPerSecond();
+        double share = shareOfFirst(b, Duration.ofSeconds(10), deep, () -> rtts.add(b.flow(0).smoothedRttNanos()));
         Collections.sort(rtts);
         double p90 = rtts.get(rtts.size() * 9 / 10) / (double) b.baseRttNanos();
         assertThat(p90).as("90th percentile of the smoothed RTT over base; %s", b).isLessThanOrEqualTo(1.5);
@@ -163,17 +166,13 @@ class DelayTargetTest {
         long dropsAtChange = b.bottleneckLink(0).droppedByQueue() - dropsBefore;
         long dropsAfterTwoSeconds = b.bottleneckLink(0).droppedByQueue();
         List<Long> rtts = new ArrayList<>();
-        long before = b.flow(0).received();
-        long start = b.sim.now();
-        b.run(Duration.ofSeconds(10), Duration.ofMillis(50), () -> rtts.add(b.flow(0).smoothedRttNanos()));
-        double share = (b.flow(0).received() - before) * 8 / ((b.sim.now() - start) / 1e9)
-            / SharedBottleneck.goodputCapacityBitsPerSecond(half);
+        double share = shareOfFirst(b, Duration.ofSeconds(10), half, () -> rtts.add(b.flow(0).smoothedRttNanos()));
         Collections.sort(rtts);
         assertThat(dropsAtChange).as("the change overflows the buffer; %s", b).isPositive();
         assertThat(b.bottleneckLink(0).droppedByQueue() - dropsAfterTwoSeconds).as("overflows once settled; %s", b)
             .isZero();
-        assertThat(rtts.get(rtts.size() / 2) / (double) SharedBottleneck.baseRttNanos(half)).as("median RTT over base; %s", b)
-            .isLessThanOrEqualTo(1.5);
+        assertThat(rtts.get(rtts.size() / 2) / (double) SharedBottleneck.baseRttNanos(half))
+            .as("median RTT over base; %s", b).isLessThanOrEqualTo(1.5);
         assertThat(share).as("share of the slower link; %s", b).isGreaterThan(0.9);
     }
 
