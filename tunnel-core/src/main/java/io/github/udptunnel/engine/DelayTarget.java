@@ -5,14 +5,19 @@ package io.github.udptunnel.engine;
  * increase and multiplicative decrease around it, loss that is not congestion ignored, and a loss-based mode for when
  * a loss-based flow holds the queue. docs/CONGESTION.md gives the reasoning, the references and the measurements.
  *
- * <p>Once per round trip it takes the smallest RTT of the round and the queueing delay {@code rtt - baseRtt}, and
- * compares it with the target, a tenth of the base RTT (at least {@link #MIN_TARGET_NANOS}):
+ * <p>The RTT samples are read in groups of {@link #GROUP_SAMPLES}: the smallest of a group is one reading of the
+ * path's RTT, and a round's RTT is the mean of its readings. The smallest of a whole round would depend on the window:
+ * a flow with a few packets a round reads the queue at one instant, a large one finds the round's lowest point, and
+ * the small flow, seeing more queue, yields more and gets smaller. Once per round trip the flow compares the queueing
+ * delay {@code rtt - baseRtt} with the target: a tenth of the base RTT (at least {@link #MIN_TARGET_NANOS}) plus
+ * {@link #NOISE_MARGIN} times the flow's noise, the mean change from one reading to the next:
  *
  * <ul>
- *   <li>slow start doubles the window per round; once the delay, checked every {@link #SLOW_START_SAMPLES} samples,
- *       passes half the target, it grows by a quarter as fast (HyStart++'s conservative slow start), doubles again if
- *       the delay goes back under half the target, and ends after {@link #CONSERVATIVE_ROUNDS} rounds above it or at
- *       the first round above the target;</li>
+ *   <li>slow start doubles the window per round; once a reading passes half the target, it grows by a quarter as fast
+ *       (HyStart++'s conservative slow start), doubles again if the delay goes back under half the target, and ends
+ *       after {@link #CONSERVATIVE_ROUNDS} rounds above it or at a round above the target once conservative (above
+ *       twice the target: at once). Its rounds are judged by their smallest RTT, as the noise is measured only
+ *       after it;</li>
  *   <li>up to half the target the path has room: the window grows by a step that doubles every such round (1, 2, 4,
  *       ... packets), at most what would bring the queue to the target if the path were full;</li>
  *   <li>from half the target to the target: one packet more a round;</li>
@@ -40,14 +45,18 @@ final class DelayTarget implements CongestionControl {
      * ends and a relay, the smallest RTT of a round varied by 0 to 3 ms with nothing queued).
      */
     static final long MIN_TARGET_NANOS = 4_000_000L;
+    /** RTT samples per reading: the smallest of them, so that a reading means the same whatever the window. */
+    static final int GROUP_SAMPLES = 8;
+    /** How much the target is raised, in multiples of the flow's noise. */
+    static final double NOISE_MARGIN = 2;
+    /** The weight of each new change between readings in the noise, a moving average. */
+    static final double NOISE_GAIN = 1.0 / 16;
     /** Cuts in a row that left the queue above twice the target before the flow takes the queue for another's. */
     static final int CROWDED_ROUNDS = 4;
     /** How often a flow empties the queue for a round to see the base RTT. */
     static final long BASE_REFRESH_NANOS = 2_000_000_000L;
     /** The window of that round, a share of what the path holds with an empty queue. */
     static final double REFRESH_CUT = 7.0 / 8;
-    /** RTT samples a slow-start round needs before its smallest one is judged. */
-    static final int SLOW_START_SAMPLES = 8;
     /** How long after competing a queue above the target is still taken as the loss-based flow's. */
     static final long LATELY_NANOS = 10_000_000_000L;
     /** Rounds below the target before a competing flow goes back to following the delay. */
@@ -89,15 +98,20 @@ final class DelayTarget implements CongestionControl {
     /** When this flow last stopped competing. */
     private long competedUntil = Long.MIN_VALUE / 2;
 
-    /** The smallest of the last few RTT samples, and how many: what slow start checks the delay by. */
-    private long recentMinRtt = Long.MAX_VALUE;
-    private int recentSamples;
+    /** The smallest RTT sample of the group being read, and how many it has. */
+    private long groupMinRtt = Long.MAX_VALUE;
+    private int groupSamples;
+    /** The last reading, and the mean change from one reading to the next: this flow's noise. */
+    private long lastReading;
+    private double noise;
     /** When this flow next takes a round with less than the path holds, to see the path's base RTT. */
     private long refreshAt = Long.MIN_VALUE;
 
     private long roundEnd;
     private long roundMinRtt = Long.MAX_VALUE;
     private int roundSamples;
+    private long roundReadingSum;
+    private int roundReadings;
     private int roundAcked;
     private int roundLost;
     /** The last round's measurements, what a loss is judged by. */
@@ -123,10 +137,19 @@ final class DelayTarget implements CongestionControl {
         if (rttNanos > 0) {
             roundMinRtt = Math.min(roundMinRtt, rttNanos);
             roundSamples++;
+            groupMinRtt = Math.min(groupMinRtt, rttNanos);
+            if (++groupSamples == GROUP_SAMPLES) {
+                read(groupMinRtt, baseRttNanos);
+                groupMinRtt = Long.MAX_VALUE;
+                groupSamples = 0;
+            }
         }
         roundAcked += acked;
         if (slowStart) {
-            slowStartAck(acked, rttNanos, baseRttNanos);
+            setWindow(window + (conservative ? acked * CONSERVATIVE_GROWTH : acked));
+            if (window >= slowStartCap) {
+                endSlowStart();
+            }
         } else if (competingStartup) {
             setWindow(window + acked);
         }
@@ -137,30 +160,29 @@ final class DelayTarget implements CongestionControl {
     }
 
     /**
-     * Slow start doubles the window per round and checks the delay on every ack, not once a round (HyStart's delay
-     * rule): a round late, the window has doubled again and the queue with it.
+     * One reading of the RTT. Slow start checks each one, not once a round (HyStart's delay rule): a round late, the
+     * window has doubled again and the queue with it. After slow start, readings measure the noise.
      */
-    private void slowStartAck(int acked, long rttNanos, long baseRtt) {
-        if (rttNanos > 0) {
-            recentMinRtt = Math.min(recentMinRtt, rttNanos);
-            if (++recentSamples == SLOW_START_SAMPLES) {
-                long recent = recentMinRtt;
-                recentSamples = 0;
-                recentMinRtt = Long.MAX_VALUE;
-                if (baseRtt > 0 && recent - baseRtt > target(baseRtt) / 2 && !conservative) {
-                    conservative = true;
-                    conservativeRounds = 0;
-                }
+    private void read(long reading, long baseRtt) {
+        roundReadingSum += reading;
+        roundReadings++;
+        if (slowStart) {
+            if (baseRtt > 0 && reading - baseRtt > target(baseRtt) / 2 && !conservative) {
+                conservative = true;
+                conservativeRounds = 0;
             }
+        } else if (lastReading != 0) {
+            noise += (Math.abs(reading - lastReading) - noise) * NOISE_GAIN;
         }
-        setWindow(window + (conservative ? acked * CONSERVATIVE_GROWTH : acked));
-        if (window >= slowStartCap) {
-            endSlowStart();
-        }
+        lastReading = reading;
     }
 
-    private static long target(long baseRtt) {
-        return Math.max(MIN_TARGET_NANOS, (long) (baseRtt * TARGET_FRACTION));
+    /**
+     * The queueing delay this flow aims for. The noise term keeps a flow whose readings vary more (fewer packets, a
+     * busier host) from taking its own noise for a queue and yielding to flows that measure more smoothly.
+     */
+    private long target(long baseRtt) {
+        return Math.max(MIN_TARGET_NANOS, (long) (baseRtt * TARGET_FRACTION)) + (long) (NOISE_MARGIN * noise);
     }
 
     @Override
@@ -169,12 +191,14 @@ final class DelayTarget implements CongestionControl {
     }
 
     private void endRound(long now, long baseRtt) {
-        long rtt = roundMinRtt;
+        long rtt = slowStart || roundReadings == 0 ? roundMinRtt : roundReadingSum / roundReadings;
         boolean measured = roundSamples > 2 && baseRtt > 0 && rtt != Long.MAX_VALUE;
         boolean lossy = roundLost > CONGESTIVE_LOSS_FRACTION * (roundAcked + roundLost)
             && roundLost >= CONGESTIVE_LOSS_COUNT;
         roundSamples = 0;
         roundMinRtt = Long.MAX_VALUE;
+        roundReadingSum = 0;
+        roundReadings = 0;
         roundAcked = 0;
         roundLost = 0;
         if (!measured) {
@@ -194,6 +218,13 @@ final class DelayTarget implements CongestionControl {
         }
         if (settling) {
             settling = false;
+            return;
+        }
+        if (slowStart && !conservative && delay > target && delay <= 2 * target && !lossy) {
+            // One round's smallest RTT is a noisy reading in a slow start of a few packets a round: conservative
+            // growth first, the end at the next round above the target.
+            conservative = true;
+            conservativeRounds = 0;
             return;
         }
         // Rounds far above the target with the queue not even down to a third of what it was at the last cut: a cut

@@ -14,7 +14,7 @@ import io.github.udptunnel.sim.LinkConditions;
 
 /**
  * One measurement of the comparison, alone and traced, to see what a row is made of (issue 14's work on the congestion
- * control used it). Four forms:
+ * control used it). Five forms:
  *
  * <ul>
  *   <li>{@code LOSS DELAY_MS [SECONDS]}: one transfer through the lossy relay, with the server's window, smoothed RTT,
@@ -23,6 +23,8 @@ import io.github.udptunnel.sim.LinkConditions;
  *       two builds side by side;</li>
  *   <li>{@code rr [ALGORITHM]}: the loopback warm-up, then three runs of 10,000 64-byte round trips, with the given
  *       congestion control (DELAY_TARGET, VEGAS, RENO) at both ends;</li>
+ *   <li>{@code alone-PEER}: one PEER flow (tunnel, quic-cubic, quic-bbr, tls) through the 100 Mbit/s bottleneck
+ *       for 5 s, with the echo RTT during it over the echo RTT before it, as the bottleneck section runs it;</li>
  *   <li>{@code beside-PEER}: a tunnel flow and a PEER flow (tunnel, quic-cubic, quic-bbr, tls) through one shared
  *       100 Mbit/s bottleneck for 5 s, as the bottleneck section runs them.</li>
  * </ul>
@@ -41,6 +43,8 @@ public final class RelayTrace {
             loopbackGoodput(args.length > 1 ? Integer.parseInt(args[1]) : 5);
         } else if (args.length > 0 && args[0].equals("rr")) {
             requestResponse(CongestionAlgorithm.valueOf(args.length > 1 ? args[1] : "DELAY_TARGET"));
+        } else if (args.length > 0 && args[0].startsWith("alone-")) {
+            alone(args[0].substring("alone-".length()));
         } else if (args.length > 0 && args[0].startsWith("beside-")) {
             beside(args[0].substring("beside-".length()));
         } else {
@@ -112,6 +116,13 @@ public final class RelayTrace {
             }
             java.util.Arrays.sort(mbs);
             System.out.printf("median %.1f MB/s%n", mbs[runs / 2]);
+        }
+    }
+
+    private static void alone(String name) throws Exception {
+        try (Peer peer = Peers.open(name, new Service())) {
+            double[] r = BottleneckPaths.alone(peer, 0xB077L, ComparisonBenchmark.LOSSY_GOODPUT_TIME);
+            System.out.printf("%s alone %.2f MB/s, echo RTT during / before %.2f%n", name, r[0], r[1]);
         }
     }
 
