@@ -51,7 +51,7 @@ final class DelayTarget implements CongestionControl {
      * How much the target is raised, in multiples of the flow's noise. On a quiet path the noise is near nothing and
      * the target stays where the floor and the base RTT put it; through the relay's bottleneck on this two-core host
      * (about 1 ms of noise) 4 gave two flows 0.46 / 0.54 and a flow beside QUIC CUBIC 0.54, against 0.41 and 0.43 at 2
-     * (medians of five to twelve runs, docs/CONGESTION.md).
+     * (medians of five to twelve runs in fresh JVMs); 8 split two simulated flows 62% / 36% (docs/CONGESTION.md).
      */
     static final double NOISE_MARGIN = 4;
     /** The weight of each new change between readings in the noise, a moving average. */
