@@ -264,8 +264,9 @@ public final class ComparisonBenchmark {
     /**
      * Issue 14's rows on real sockets (run by {@code --only bottleneck}): a 100 Mbit/s bottleneck with a one-BDP
      * drop-tail buffer and 20 ms each way ({@link BottleneckPaths}): goodput beside QUIC, the RTT a second connection
-     * sees during the transfer, two tunnel flows sharing it, and a tunnel flow beside a QUIC CUBIC flow. The two sharing
-     * rows take {@link #SHARING_RUNS} runs: on a busy two-core host they swing from 0.1 to 0.7 between runs of one build.
+     * sees during the transfer, two tunnel flows sharing it, and a tunnel flow beside a QUIC CUBIC flow. The two
+     * sharing rows take {@link #SHARING_RUNS} runs: on a busy two-core host they swing from 0.1 to 0.7 between runs
+     * of one build.
      */
     void bottleneck() throws Exception {
         String section = BottleneckPaths.section();
