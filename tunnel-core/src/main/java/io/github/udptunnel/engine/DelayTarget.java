@@ -172,9 +172,8 @@ final class DelayTarget implements CongestionControl {
         roundReadingSum += reading;
         roundReadings++;
         if (slowStart) {
-            if (baseRtt > 0 && reading - baseRtt > target(baseRtt) / 2 && !conservative) {
-                conservative = true;
-                conservativeRounds = 0;
+            if (baseRtt > 0 && reading - baseRtt > target(baseRtt) / 2) {
+                goConservative();
             }
         } else if (lastReading != 0) {
             noise += (Math.abs(reading - lastReading) - noise) * NOISE_GAIN;
@@ -228,8 +227,7 @@ final class DelayTarget implements CongestionControl {
         if (slowStart && !conservative && delay > target && delay <= 2 * target && !lossy) {
             // One round's smallest RTT is a noisy reading in a slow start of a few packets a round: conservative
             // growth first, the end at the next round above the target.
-            conservative = true;
-            conservativeRounds = 0;
+            goConservative();
             return;
         }
         // Rounds far above the target with the queue not even down to a third of what it was at the last cut: a cut
@@ -269,11 +267,10 @@ final class DelayTarget implements CongestionControl {
         if (slowStart) {
             if (delay <= target / 2) {
                 conservative = false;  // the queue went: a burst's, not the path's
-            } else if (!conservative) {
-                conservative = true;
-                conservativeRounds = 0;
-            } else if (++conservativeRounds >= CONSERVATIVE_ROUNDS) {
+            } else if (conservative && ++conservativeRounds >= CONSERVATIVE_ROUNDS) {
                 endSlowStart();
+            } else {
+                goConservative();
             }
             return;
         }
@@ -295,6 +292,14 @@ final class DelayTarget implements CongestionControl {
         setWindow(to);
         delayAtCut = delayNow;
         settling = true;
+    }
+
+    /** Slow start saw a queue: a quarter of the growth from here, for {@link #CONSERVATIVE_ROUNDS} rounds at most. */
+    private void goConservative() {
+        if (!conservative) {
+            conservative = true;
+            conservativeRounds = 0;
+        }
     }
 
     private void endSlowStart() {
