@@ -266,8 +266,9 @@ class TunnelObservabilityTests {
             // The RTT histogram: cumulative buckets, the last (+Inf) holding every sample.
             double all = registry.get("tunnel.rtt.samples").tags("role", "client", "le_seconds", "+Inf").functionCounter().count();
             assertThat(all).isPositive();
+            // Read after +Inf, and acks may still be arriving: every sample counted then is in the 5 s bucket now.
             assertThat(registry.get("tunnel.rtt.samples").tags("role", "client", "le_seconds", "5.0").functionCounter().count())
-                .as("loopback RTTs are all below 5 s").isEqualTo(all);
+                .as("loopback RTTs are all below 5 s").isGreaterThanOrEqualTo(all);
             assertThat(registry.get("tunnel.rtt.samples").tags("role", "client").functionCounters())
                 .hasSize(io.github.udptunnel.engine.EngineStats.rttBucketBoundsNanos().length + 1);
             FunctionTimer requests = registry.get("tunnel.template.requests")
