@@ -15,9 +15,8 @@ package io.github.udptunnel.engine;
  * <ul>
  *   <li>slow start doubles the window per round; once a reading passes half the target, it grows by a quarter as fast
  *       (HyStart++'s conservative slow start), doubles again if the delay goes back under half the target, and ends
- *       after {@link #CONSERVATIVE_ROUNDS} rounds above it or at a round above the target once conservative (above
- *       twice the target: at once). Its rounds are judged by their smallest RTT, as the noise is measured only
- *       after it;</li>
+ *       after {@link #CONSERVATIVE_ROUNDS} rounds above it or at the second round above the target. A round of slow
+ *       start is judged once it has a full reading's samples; the noise is measured only after it;</li>
  *   <li>up to half the target the path has room: the window grows by a step that doubles every such round (1, 2, 4,
  *       ... packets), at most what would bring the queue to the target if the path were full;</li>
  *   <li>from half the target to the target: one packet more a round;</li>
@@ -31,8 +30,8 @@ package io.github.udptunnel.engine;
  *       (half of it if the last round showed a queue);</li>
  *   <li>every {@link #BASE_REFRESH_NANOS} the flow sends an eighth less than the path holds for a round, to empty the
  *       queue and see the path's base RTT;</li>
- *   <li>competing: when {@link #CROWDED_ROUNDS} cuts in a row leave the delay above twice the target, the queue is a
- *       loss-based flow's. The flow undoes those cuts, slow-starts to a loss, then follows CUBIC's window
+ *   <li>competing: when {@link #CROWDED_CUTS} cuts have not once brought the delay down to half the target, the
+ *       queue is a loss-based flow's. The flow undoes those cuts, slow-starts to a loss, then follows CUBIC's window
  *       ({@link Cubic}) until the delay stays below the target for {@link #CALM_ROUNDS} rounds.</li>
  * </ul>
  */
@@ -56,8 +55,12 @@ final class DelayTarget implements CongestionControl {
     static final double NOISE_MARGIN = 4;
     /** The weight of each new change between readings in the noise, a moving average. */
     static final double NOISE_GAIN = 1.0 / 16;
-    /** Cuts in a row that left the queue above twice the target before the flow takes the queue for another's. */
-    static final int CROWDED_ROUNDS = 4;
+    /**
+     * Cuts that never brought the delay down to half the target before the flow takes the queue for another's. Flows
+     * of this kind cut at the target and empty the queue between them; a loss-based flow holds it. Four, not two: a
+     * second flow of this kind in slow start keeps the queue up for a few rounds too.
+     */
+    static final int CROWDED_CUTS = 4;
     /** How often a flow empties the queue for a round to see the base RTT. */
     static final long BASE_REFRESH_NANOS = 2_000_000_000L;
     /** The window of that round, a share of what the path holds with an empty queue. */
@@ -85,6 +88,8 @@ final class DelayTarget implements CongestionControl {
     /** Slow start saw a queue and grows slowly, for {@link #CONSERVATIVE_ROUNDS} at most; see there. */
     private boolean conservative;
     private int conservativeRounds;
+    /** A round has been judged since slow start went conservative. */
+    private boolean conservativeJudged;
     /** Where slow start after a timeout stops: the window before it. */
     private double slowStartCap = Double.MAX_VALUE;
     private double step = 1;
@@ -98,7 +103,8 @@ final class DelayTarget implements CongestionControl {
     private final Cubic cubic = new Cubic();
     /** The next round's packets left before the last cut: its RTT does not show what the cut did. */
     private boolean settling;
-    private int crowdedRounds;
+    /** Cuts since the delay was last at most half the target. */
+    private int cutsUndrained;
     private int calmRounds;
     /** When this flow last stopped competing. */
     private long competedUntil = Long.MIN_VALUE / 2;
@@ -122,8 +128,6 @@ final class DelayTarget implements CongestionControl {
     /** The last round's measurements, what a loss is judged by. */
     private long lastRtt;
     private long lastBaseRtt;
-    /** The queueing delay when this flow last cut its window. */
-    private long delayAtCut;
     /** The window before the first of the cuts that showed another flow's queue. */
     private double windowBeforeCrowd;
     private boolean queueAboveTarget;
@@ -195,8 +199,12 @@ final class DelayTarget implements CongestionControl {
     }
 
     private void endRound(long now, long baseRtt) {
-        long rtt = slowStart || roundReadings == 0 ? roundMinRtt : roundReadingSum / roundReadings;
-        boolean measured = roundSamples > 2 && baseRtt > 0 && rtt != Long.MAX_VALUE;
+        long rtt = roundReadings == 0 ? roundMinRtt : roundReadingSum / roundReadings;
+        // Slow start judges a round only with a full reading's samples (HyStart++ waits for 8 as well): the first
+        // rounds of a few acks also carry the host's start-up (traced on the relay: 22.8 ms over base in a first round
+        // of 3 acks with nothing queued, which ended slow start at 22 packets).
+        boolean measured = roundSamples > (slowStart ? GROUP_SAMPLES - 1 : 2) && baseRtt > 0
+            && rtt != Long.MAX_VALUE;
         boolean lossy = roundLost > CONGESTIVE_LOSS_FRACTION * (roundAcked + roundLost)
             && roundLost >= CONGESTIVE_LOSS_COUNT;
         roundSamples = 0;
@@ -224,33 +232,41 @@ final class DelayTarget implements CongestionControl {
             settling = false;
             return;
         }
-        if (slowStart && !conservative && delay > target && delay <= 2 * target && !lossy) {
-            // One round's smallest RTT is a noisy reading in a slow start of a few packets a round: conservative
-            // growth first, the end at the next round above the target.
+        if (slowStart && (!conservative || !conservativeJudged) && delay > target && !lossy) {
+            // One round above the target may be a burst: conservative growth first (a reading may have begun it in
+            // this very round), the end at the next round above the target. Ending at once, a flow that started
+            // second ended its slow start at a fifth of the first one's window, seeing the first one's burst.
             goConservative();
+            conservativeJudged = true;
             return;
         }
-        // Rounds far above the target with the queue not even down to a third of what it was at the last cut: a cut
-        // of this flow's own queue empties it (and flows of this kind cut theirs at the target), a loss-based flow's
-        // queue stays.
-        crowdedRounds = delay > 2 * target && delay > delayAtCut / 3 ? crowdedRounds + 1 : 0;
-        if (crowdedRounds == 1) {
-            windowBeforeCrowd = window;
+        conservativeJudged = conservative;
+        if (delay <= target / 2) {
+            cutsUndrained = 0;  // the queue went, as it does when the flows that hold it cut at the target
         }
         if (delay > target || lossy) {
-            // A loss-based flow that was here lately likely still is: it is met at once, not after more cuts.
+            // Cuts that keep not emptying the queue: a cut of this flow's own share leaves the rest, and flows of
+            // this kind cut theirs at the target too, so a queue that stays is a flow's that does not yield to delay
+            // (a loss-based flow holds one up to its next loss, for seconds). A loss-based flow that was here lately
+            // likely still is: it is met at once, not after more cuts.
+            boolean crowded = cutsUndrained >= CROWDED_CUTS;
             boolean lately = now - competedUntil < LATELY_NANOS;
-            if (crowdedRounds >= CROWDED_ROUNDS || (lately && delay > target)) {
-                if (crowdedRounds >= CROWDED_ROUNDS) {
+            if (crowded || (lately && delay > target)) {
+                if (crowded) {
                     setWindow(Math.max(window, windowBeforeCrowd));  // the cuts gave room away and took no queue off
                 }
+                // Squeezed by cuts, the flow slow-starts to a loss; back after a few calm rounds (a loss that both
+                // flows cut for emptied the queue), its window is its share and CUBIC's curve goes on from it.
                 competing = true;
-                competingStartup = true;
+                competingStartup = crowded;
                 calmRounds = 0;
-                crowdedRounds = 0;
+                cutsUndrained = 0;
                 return;
             }
-            cut(Math.min(window * baseRtt / rtt, lossy ? window * LOSSY_CUT : window), delay);
+            if (cutsUndrained++ == 0) {
+                windowBeforeCrowd = window;
+            }
+            cut(Math.min(window * baseRtt / rtt, lossy ? window * LOSSY_CUT : window));
             return;
         }
         if (refreshAt == Long.MIN_VALUE) {
@@ -261,7 +277,7 @@ final class DelayTarget implements CongestionControl {
             // eighth less than the path holds for a round, which empties a queue that the others keep near the
             // target, so its base RTT (the smallest ever seen) comes down to the path's own.
             refreshAt = now + BASE_REFRESH_NANOS;
-            cut(window * baseRtt / rtt * REFRESH_CUT, delay);
+            cut(window * baseRtt / rtt * REFRESH_CUT);
             return;
         }
         if (slowStart) {
@@ -287,10 +303,9 @@ final class DelayTarget implements CongestionControl {
     }
 
     /** A cut of the window; the next round, whose packets left before it, is not judged. */
-    private void cut(double to, long delayNow) {
+    private void cut(double to) {
         endSlowStart();
         setWindow(to);
-        delayAtCut = delayNow;
         settling = true;
     }
 
@@ -299,6 +314,7 @@ final class DelayTarget implements CongestionControl {
         if (!conservative) {
             conservative = true;
             conservativeRounds = 0;
+            conservativeJudged = false;
         }
     }
 
@@ -311,7 +327,7 @@ final class DelayTarget implements CongestionControl {
 
     /** Down to what the path holds with an empty queue: this flow's whole share of the queue leaves. */
     private void drain() {
-        cut(window * lastBaseRtt / lastRtt, lastRtt - lastBaseRtt);
+        cut(window * lastBaseRtt / lastRtt);
     }
 
     /** A round while competing: grow as a loss-based flow does, unless the queue has gone. */

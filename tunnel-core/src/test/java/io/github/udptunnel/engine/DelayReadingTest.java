@@ -119,4 +119,29 @@ class DelayReadingTest {
         assertThat(flows.large.cuts).as("cuts of the large flow").isGreaterThanOrEqualTo(1);
         assertThat(flows.small.cuts).as("cuts of the small flow").isGreaterThanOrEqualTo(1);
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void oneRoundAboveTheTargetSlowsSlowStartWithoutEndingIt(long seed) {
+        // A second flow starting beside one in slow start sees that one's bursts: a round above the target, then
+        // rounds without a queue. Ending slow start at the first, it stopped at a fifth of the other's window.
+        SplittableRandom random = new SplittableRandom(seed);
+        Flow flow = new Flow();
+        int quietRounds = 3 + random.nextInt(3);
+        for (int r = 0; r < quietRounds; r++) {
+            flow.round(flow.control.window(), i -> i / (double) flow.control.window(), at -> 0);
+        }
+        int before = flow.control.window();
+        double burstMillis = 5 + random.nextDouble(3);      // above the 4 ms target, below twice it
+        flow.round(before, i -> i / (double) before, at -> burstMillis);
+        for (int r = 0; r < 3; r++) {
+            // The burst's queue drains during the first packets of the round after it.
+            int first = r;
+            flow.round(flow.control.window(), i -> i / (double) flow.control.window(),
+                at -> first == 0 && at < 0.1 ? burstMillis : 0);
+        }
+        assertThat(flow.cuts).as("cuts").isZero();
+        assertThat(flow.control.window()).as("window three quiet rounds after, from %d", before)
+            .isGreaterThanOrEqualTo(3 * before);
+    }
 }

@@ -64,7 +64,12 @@ final class BottleneckPaths {
 
     /** Goodput (MB/s) of two transfers at once, {@code first} through one relay and {@code second} through another. */
     static double[] together(Peer first, Peer second, long seed, Duration time) throws Exception {
-        RateLimitedQueue shared = newBottleneck();
+        return together(first, second, seed, time, newBottleneck());
+    }
+
+    /** The same through a given bottleneck, which a caller may watch meanwhile. */
+    static double[] together(Peer first, Peer second, long seed, Duration time, RateLimitedQueue shared)
+        throws Exception {
         try (UdpRelay a = relay(first.serverAddress(), seed, shared);
              UdpRelay b = relay(second.serverAddress(), seed + 1, shared)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -9,6 +9,7 @@ import io.github.udptunnel.bench.peer.Service;
 import io.github.udptunnel.bench.peer.TunnelPeer;
 import io.github.udptunnel.engine.CongestionAlgorithm;
 import io.github.udptunnel.engine.ConnectionStats;
+import io.github.udptunnel.relay.RateLimitedQueue;
 import io.github.udptunnel.relay.UdpRelay;
 import io.github.udptunnel.sim.LinkConditions;
 
@@ -26,7 +27,8 @@ import io.github.udptunnel.sim.LinkConditions;
  *   <li>{@code alone-PEER}: one PEER flow (tunnel, quic-cubic, quic-bbr, tls) through the 100 Mbit/s bottleneck
  *       for 5 s, with the echo RTT during it over the echo RTT before it, as the bottleneck section runs it;</li>
  *   <li>{@code beside-PEER}: a tunnel flow and a PEER flow (tunnel, quic-cubic, quic-bbr, tls) through one shared
- *       100 Mbit/s bottleneck for 5 s, as the bottleneck section runs them.</li>
+ *       100 Mbit/s bottleneck for 5 s, as the bottleneck section runs them, with the tunnel server's windows, smoothed
+ *       RTTs and sending rates and the bottleneck's queueing delay printed every 200 ms.</li>
  * </ul>
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.github.udptunnel.bench.compare.RelayTrace 0.01 10 5}
@@ -75,16 +77,25 @@ public final class RelayTrace {
     }
 
     private static void sampleServer(TunnelPeer peer, AtomicBoolean done) {
+        sampleServer(peer, null, done);
+    }
+
+    /** Prints the server's connections every {@link #SAMPLE_EVERY}, and the bottleneck's queueing delay if given. */
+    private static void sampleServer(TunnelPeer peer, RateLimitedQueue bottleneck, AtomicBoolean done) {
         long start = System.nanoTime();
-        long lastBytes = 0;
+        java.util.Map<java.net.InetSocketAddress, Long> lastBytes = new java.util.HashMap<>();  // by client address
         try {
             while (!done.get()) {
                 Thread.sleep(SAMPLE_EVERY.toMillis());
+                long now = System.nanoTime();
+                String queue = bottleneck == null ? "" : String.format(" queue %5.1f ms",
+                    bottleneck.backlogBytes(now) * 1e3 / bottleneck.bytesPerSecond());
                 for (ConnectionStats s : peer.serverEndpoint().connections()) {
-                    System.out.printf("t=%4d ms window %5d srtt %6.1f ms retransmits %5d %6.2f MB/s%n",
-                        (System.nanoTime() - start) / 1_000_000, s.window(), s.smoothedRttNanos() / 1e6,
-                        s.retransmits(), (s.bytesSent() - lastBytes) / (SAMPLE_EVERY.toNanos() / 1e9) / 1e6);
-                    lastBytes = s.bytesSent();
+                    long before = lastBytes.getOrDefault(s.peer(), 0L);
+                    System.out.printf("t=%4d ms window %5d srtt %6.1f ms retransmits %5d %6.2f MB/s%s%n",
+                        (now - start) / 1_000_000, s.window(), s.smoothedRttNanos() / 1e6,
+                        s.retransmits(), (s.bytesSent() - before) / (SAMPLE_EVERY.toNanos() / 1e9) / 1e6, queue);
+                    lastBytes.put(s.peer(), s.bytesSent());
                 }
             }
         } catch (Exception e) {
@@ -127,9 +138,19 @@ public final class RelayTrace {
     }
 
     private static void beside(String other) throws Exception {
+        // Two tunnel flows share one server and one client, as the bottleneck section runs them.
+        boolean both = other.equals(Peers.TUNNEL);
         try (Peer tunnel = Peers.open(Peers.TUNNEL, new Service());
-             Peer peer = Peers.open(other, new Service())) {
-            double[] r = BottleneckPaths.together(tunnel, peer, 0xB077L, ComparisonBenchmark.LOSSY_GOODPUT_TIME);
+             Peer second = both ? null : Peers.open(other, new Service())) {
+            Peer peer = both ? tunnel : second;
+            RateLimitedQueue bottleneck = BottleneckPaths.newBottleneck();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread sampler = new Thread(() -> sampleServer((TunnelPeer) tunnel, bottleneck, done), "relay-trace");
+            sampler.setDaemon(true);
+            sampler.start();
+            double[] r = BottleneckPaths.together(tunnel, peer, 0xB077L, ComparisonBenchmark.LOSSY_GOODPUT_TIME,
+                bottleneck);
+            done.set(true);
             System.out.printf("tunnel %.2f MB/s, %s %.2f MB/s%n", r[0], other, r[1]);
         }
     }
