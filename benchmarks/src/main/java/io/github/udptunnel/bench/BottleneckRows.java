@@ -16,7 +16,7 @@ import static io.github.udptunnel.engine.CongestionAlgorithm.VEGAS;
 /**
  * Issue 14's bottleneck in the simulator: 100 Mbit/s, 20 ms each way, a drop-tail buffer of one path-length (422
  * packets). One flow of each control alone (goodput and RTT during the transfer), two flows of one control, and a
- * flow beside a Reno-style flow that started first. Virtual time; seed 1.
+ * flow beside a Reno-style flow that started first, and two flows that start together. Virtual time; seed 1.
  */
 final class BottleneckRows {
 
@@ -26,6 +26,8 @@ final class BottleneckRows {
     static final Duration WARM_UP = Duration.ofSeconds(5);
     static final Duration MEASURED = Duration.ofSeconds(10);
     static final Duration SECOND_FLOW_SETTLES = Duration.ofSeconds(10);
+    static final Duration START_TOGETHER = Duration.ofSeconds(5);
+    static final int START_OFFSET_MAX_MILLIS = 80;
 
     private BottleneckRows() {
     }
@@ -59,6 +61,32 @@ final class BottleneckRows {
                 s[0] * 100, s[1] * 100, rtts.get(rtts.size() / 2) / (double) b.baseRttNanos(),
                 b.bottleneckLink(0).droppedByQueue() + b.bottleneckLink(1).droppedByQueue());
         }
+        printStartTogether();
+    }
+
+    /**
+     * Two flows that start together, as the relay's 5 s sharing row runs them: the second starts 0 to 80 ms after
+     * the first (two round trips, in steps of 5 ms), and the smaller flow's part of their first 5 s is taken.
+     */
+    static void printStartTogether() {
+        List<Double> smaller = new ArrayList<>();
+        for (int offsetMillis = 0; offsetMillis <= START_OFFSET_MAX_MILLIS; offsetMillis += 5) {
+            SharedBottleneck b = new SharedBottleneck(1, path(), DELAY_TARGET, DELAY_TARGET);
+            b.start(0);
+            b.run(Duration.ofMillis(offsetMillis));
+            b.start(1);
+            long first = b.flow(0).received();
+            long second = b.flow(1).received();
+            b.run(START_TOGETHER);
+            double a = b.flow(0).received() - first;
+            double c = b.flow(1).received() - second;
+            smaller.add(Math.min(a, c) / (a + c));
+        }
+        Collections.sort(smaller);
+        System.out.printf("| %s + %s starting 0 to %d ms apart, their first %d s: the smaller one's part | median %.2f "
+            + "(%.2f..%.2f, %d runs) | | |%n", DELAY_TARGET, DELAY_TARGET, START_OFFSET_MAX_MILLIS,
+            START_TOGETHER.toSeconds(), smaller.get(smaller.size() / 2), smaller.get(0),
+            smaller.get(smaller.size() - 1), smaller.size());
     }
 
     private static LinkConditions path() {

@@ -15,8 +15,9 @@ package io.github.udptunnel.engine;
  * <ul>
  *   <li>slow start doubles the window per round; once a reading passes half the target, it grows by a quarter as fast
  *       (HyStart++'s conservative slow start), doubles again if the delay goes back under half the target, and ends
- *       after {@link #CONSERVATIVE_ROUNDS} rounds above it or at the second round above the target. A round of slow
- *       start is judged once it has a full reading's samples; the noise is measured only after it;</li>
+ *       after {@link #CONSERVATIVE_ROUNDS} rounds above it or at the second round above the target (above twice
+ *       the target: at once). A round of slow start is judged by its smallest RTT, once it has a full reading's
+ *       samples; the noise is measured only after it;</li>
  *   <li>up to half the target the path has room: the window grows by a step that doubles every such round (1, 2, 4,
  *       ... packets), at most what would bring the queue to the target if the path were full;</li>
  *   <li>from half the target to the target: one packet more a round;</li>
@@ -199,7 +200,7 @@ final class DelayTarget implements CongestionControl {
     }
 
     private void endRound(long now, long baseRtt) {
-        long rtt = roundReadings == 0 ? roundMinRtt : roundReadingSum / roundReadings;
+        long rtt = slowStart || roundReadings == 0 ? roundMinRtt : roundReadingSum / roundReadings;
         // Slow start judges a round only with a full reading's samples (HyStart++ waits for 8 as well): the first
         // rounds of a few acks also carry the host's start-up (traced on the relay: 22.8 ms over base in a first round
         // of 3 acks with nothing queued, which ended slow start at 22 packets).
@@ -232,10 +233,10 @@ final class DelayTarget implements CongestionControl {
             settling = false;
             return;
         }
-        if (slowStart && (!conservative || !conservativeJudged) && delay > target && !lossy) {
-            // One round above the target may be a burst: conservative growth first (a reading may have begun it in
-            // this very round), the end at the next round above the target. Ending at once, a flow that started
-            // second ended its slow start at a fifth of the first one's window, seeing the first one's burst.
+        if (slowStart && (!conservative || !conservativeJudged) && delay > target && delay <= 2 * target && !lossy) {
+            // One round's smallest RTT is a noisy reading in a slow start of a few packets a round: conservative
+            // growth first (a reading may have begun it in this very round), the end at the next round above the
+            // target.
             goConservative();
             conservativeJudged = true;
             return;
