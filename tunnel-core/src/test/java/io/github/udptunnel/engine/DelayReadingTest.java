@@ -55,6 +55,12 @@ class DelayReadingTest {
             now = start + BASE_RTT;
         }
 
+        /** A round of the whole window, its packets spread evenly over it. */
+        void wholeWindow(DoubleUnaryOperator queueMillis) {
+            int packets = control.window();
+            round(packets, i -> i / (double) packets, queueMillis);
+        }
+
         /** Out of slow start: a queue far above the target cuts it, as on a path that filled. */
         Flow afterSlowStart(int packets, DoubleUnaryOperator instant) {
             for (int r = 0; r < 4; r++) {
@@ -124,22 +130,20 @@ class DelayReadingTest {
     @MethodSource("seeds")
     void oneRoundAboveTheTargetSlowsSlowStartWithoutEndingIt(long seed) {
         // A second flow starting beside one in slow start sees that one's bursts: a round above the target, then
-        // rounds without a queue. Ending slow start at the first, it stopped at a fifth of the other's window.
+        // rounds without a queue. A reading of that round began conservative growth, and the round's end took the
+        // flow for conservative already and ended its slow start.
         SplittableRandom random = new SplittableRandom(seed);
         Flow flow = new Flow();
         int quietRounds = 3 + random.nextInt(3);
         for (int r = 0; r < quietRounds; r++) {
-            flow.round(flow.control.window(), i -> i / (double) flow.control.window(), at -> 0);
+            flow.wholeWindow(at -> 0);
         }
         int before = flow.control.window();
         double burstMillis = 5 + random.nextDouble(3);      // above the 4 ms target, below twice it
-        flow.round(before, i -> i / (double) before, at -> burstMillis);
-        for (int r = 0; r < 3; r++) {
-            // The burst's queue drains during the first packets of the round after it.
-            int first = r;
-            flow.round(flow.control.window(), i -> i / (double) flow.control.window(),
-                at -> first == 0 && at < 0.1 ? burstMillis : 0);
-        }
+        flow.wholeWindow(at -> burstMillis);
+        flow.wholeWindow(at -> at < 0.1 ? burstMillis : 0);  // the queue drains during the next round's first packets
+        flow.wholeWindow(at -> 0);
+        flow.wholeWindow(at -> 0);
         assertThat(flow.cuts).as("cuts").isZero();
         assertThat(flow.control.window()).as("window three quiet rounds after, from %d", before)
             .isGreaterThanOrEqualTo(3 * before);
