@@ -1,6 +1,9 @@
 package io.github.udptunnel.bench.compare;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.udptunnel.bench.peer.Peer;
@@ -62,9 +65,7 @@ public final class RelayTrace {
         try (TunnelPeer peer = new TunnelPeer(new Service());
              UdpRelay relay = UdpRelay.start(peer.serverAddress(), each, each, 0x10557L)) {
             AtomicBoolean done = new AtomicBoolean();
-            Thread sampler = new Thread(() -> sampleServer(peer, done), "relay-trace");
-            sampler.setDaemon(true);
-            sampler.start();
+            startSampler(() -> sampleServer(peer, null, done));
             double mbs = Drive.goodput(peer, relay.address(), time);
             done.set(true);
             System.out.printf("goodput %.2f MB/s%n", mbs);
@@ -76,14 +77,16 @@ public final class RelayTrace {
         }
     }
 
-    private static void sampleServer(TunnelPeer peer, AtomicBoolean done) {
-        sampleServer(peer, null, done);
+    private static void startSampler(Runnable sampler) {
+        Thread thread = new Thread(sampler, "relay-trace");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Prints the server's connections every {@link #SAMPLE_EVERY}, and the bottleneck's queueing delay if given. */
     private static void sampleServer(TunnelPeer peer, RateLimitedQueue bottleneck, AtomicBoolean done) {
         long start = System.nanoTime();
-        java.util.Map<java.net.InetSocketAddress, Long> lastBytes = new java.util.HashMap<>();  // by client address
+        Map<InetSocketAddress, Long> lastBytes = new HashMap<>();  // by client address
         try {
             while (!done.get()) {
                 Thread.sleep(SAMPLE_EVERY.toMillis());
@@ -145,9 +148,7 @@ public final class RelayTrace {
             Peer peer = both ? tunnel : second;
             RateLimitedQueue bottleneck = BottleneckPaths.newBottleneck();
             AtomicBoolean done = new AtomicBoolean();
-            Thread sampler = new Thread(() -> sampleServer((TunnelPeer) tunnel, bottleneck, done), "relay-trace");
-            sampler.setDaemon(true);
-            sampler.start();
+            startSampler(() -> sampleServer((TunnelPeer) tunnel, bottleneck, done));
             double[] r = BottleneckPaths.together(tunnel, peer, 0xB077L, ComparisonBenchmark.LOSSY_GOODPUT_TIME,
                 bottleneck);
             done.set(true);
