@@ -11,6 +11,14 @@ interface CongestionControl {
     int window();
 
     /**
+     * Whether the window doubles every round now: the sender then paces at twice the window per round trip, not
+     * {@link Sender#PACING_GAIN} times, so that the next round's window can leave within one.
+     */
+    default boolean inSlowStart() {
+        return false;
+    }
+
+    /**
      * @param acked       packets newly acknowledged (cumulatively or selectively)
      * @param delivered   one past the highest sequence number delivered (sacked or cumulatively acked): a round
      *                    trip ends when this passes the {@code nextSeq} seen at its start

@@ -138,6 +138,11 @@ final class DelayTarget implements CongestionControl {
     }
 
     @Override
+    public boolean inSlowStart() {
+        return slowStart;
+    }
+
+    @Override
     public int window() {
         return (int) window;
     }

@@ -464,7 +464,7 @@ public final class Endpoint implements DatagramEngine {
             return null;  // a closed connection's acks come from its tombstone
         }
         boolean init = c.state == ConnectionState.INIT_SENT;
-        int segment = c.sender.next();
+        int segment = c.sender.nextPaced(now);
         if (segment != SegmentPool.NONE && init && pool.length[segment] > InitPacket.MAX_MESSAGE_SIZE
             - Message.MAX_HEADER_SIZE) {
             segment = SegmentPool.NONE;  // too big for an INIT: it waits one round trip for the handshake
@@ -633,8 +633,12 @@ public final class Endpoint implements DatagramEngine {
                     next = Math.min(next, c.lastSent + config.keepaliveNanos);
                 }
             }
+            boolean sendable = s.next() != SegmentPool.NONE;
+            if (sendable && s.paced(now)) {
+                next = Math.min(next, s.pacedSendAt());
+            }
             // A sender blocked by a closed window with nothing in flight probes it on the retransmission timer.
-            if (s.hasWork() && s.inFlight.isEmpty() && s.next() == SegmentPool.NONE) {
+            if (s.hasWork() && s.inFlight.isEmpty() && !sendable) {
                 if (c.probeDeadline == Long.MAX_VALUE) {
                     c.probeDeadline = now + c.rtt.rto();
                 }

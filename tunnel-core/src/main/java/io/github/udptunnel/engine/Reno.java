@@ -21,8 +21,13 @@ final class Reno implements CongestionControl {
     }
 
     @Override
+    public boolean inSlowStart() {
+        return window < slowStartThreshold;
+    }
+
+    @Override
     public void onAck(long nowNanos, int acked, long delivered, long nextSeq, long rttNanos, long baseRttNanos) {
-        if (window < slowStartThreshold) {
+        if (inSlowStart()) {
             window = Math.min(maxWindow, window + acked);
             return;
         }

@@ -105,7 +105,8 @@ final class Vegas implements CongestionControl {
         return queued;
     }
 
-    private boolean inSlowStart() {
+    @Override
+    public boolean inSlowStart() {
         return window < slowStartThreshold;
     }
 
