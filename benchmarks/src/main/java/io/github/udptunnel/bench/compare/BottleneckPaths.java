@@ -47,7 +47,12 @@ final class BottleneckPaths {
 
     /** Goodput (MB/s) of one transfer, and the echo RTT during it over the echo RTT before it (medians). */
     static double[] alone(Peer peer, long seed, Duration time) throws Exception {
-        try (UdpRelay relay = relay(peer.serverAddress(), seed, newBottleneck())) {
+        return alone(peer, seed, time, newBottleneck());
+    }
+
+    /** The same through a given bottleneck, which a caller may watch meanwhile. */
+    static double[] alone(Peer peer, long seed, Duration time, RateLimitedQueue bottleneck) throws Exception {
+        try (UdpRelay relay = relay(peer.serverAddress(), seed, bottleneck)) {
             double idle = medianNanos(Drive.requestResponse(peer, relay.address(), ECHO_WARMUP, ECHO_ROUNDS));
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {

@@ -28,7 +28,8 @@ import io.github.udptunnel.sim.LinkConditions;
  *   <li>{@code rr [ALGORITHM]}: the loopback warm-up, then three runs of 10,000 64-byte round trips, with the given
  *       congestion control (DELAY_TARGET, VEGAS, RENO) at both ends;</li>
  *   <li>{@code alone-PEER}: one PEER flow (tunnel, quic-cubic, quic-bbr, tls) through the 100 Mbit/s bottleneck
- *       for 5 s, with the echo RTT during it over the echo RTT before it, as the bottleneck section runs it;</li>
+ *       for 5 s, with the echo RTT during it over the echo RTT before it, as the bottleneck section runs it (the
+ *       tunnel's server and the bottleneck traced as in the next form);</li>
  *   <li>{@code beside-PEER}: a tunnel flow and a PEER flow (tunnel, quic-cubic, quic-bbr, tls) through one shared
  *       100 Mbit/s bottleneck for 5 s, as the bottleneck section runs them, with the tunnel server's windows, smoothed
  *       RTTs and sending rates and the bottleneck's queueing delay printed every 200 ms.</li>
@@ -135,7 +136,13 @@ public final class RelayTrace {
 
     private static void alone(String name) throws Exception {
         try (Peer peer = Peers.open(name, new Service())) {
-            double[] r = BottleneckPaths.alone(peer, 0xB077L, ComparisonBenchmark.LOSSY_GOODPUT_TIME);
+            RateLimitedQueue bottleneck = BottleneckPaths.newBottleneck();
+            AtomicBoolean done = new AtomicBoolean();
+            if (peer instanceof TunnelPeer tunnel) {
+                startSampler(() -> sampleServer(tunnel, bottleneck, done));
+            }
+            double[] r = BottleneckPaths.alone(peer, 0xB077L, ComparisonBenchmark.LOSSY_GOODPUT_TIME, bottleneck);
+            done.set(true);
             System.out.printf("%s alone %.2f MB/s, echo RTT during / before %.2f%n", name, r[0], r[1]);
         }
     }
