@@ -633,12 +633,11 @@ public final class Endpoint implements DatagramEngine {
                     next = Math.min(next, c.lastSent + config.keepaliveNanos);
                 }
             }
-            boolean sendable = s.next() != SegmentPool.NONE;
-            if (sendable && s.paced(now)) {
-                next = Math.min(next, s.pacedSendAt());
+            if (s.paced(now) && s.next() != SegmentPool.NONE) {
+                next = Math.min(next, s.pacedSendAt());  // pacing holds back what the windows would let go
             }
             // A sender blocked by a closed window with nothing in flight probes it on the retransmission timer.
-            if (s.hasWork() && s.inFlight.isEmpty() && !sendable) {
+            if (s.hasWork() && s.inFlight.isEmpty() && s.next() == SegmentPool.NONE) {
                 if (c.probeDeadline == Long.MAX_VALUE) {
                     c.probeDeadline = now + c.rtt.rto();
                 }
