@@ -10,7 +10,8 @@ package io.github.udptunnel.engine;
  * a flow with a few packets a round reads the queue at one instant, a large one finds the round's lowest point, and
  * the small flow, seeing more queue, yields more and gets smaller. Once per round trip the flow compares the queueing
  * delay {@code rtt - baseRtt} with the target: a tenth of the base RTT (at least {@link #MIN_TARGET_NANOS}) plus
- * {@link #NOISE_MARGIN} times the flow's noise, the mean change from one reading to the next:
+ * {@link #NOISE_MARGIN} times the flow's noise, the mean change from one reading to the next (but for the round after
+ * a cut, when the queue falls because the flow cut):
  *
  * <ul>
  *   <li>slow start doubles the window per round; once a reading passes half the target, it grows by a quarter as fast
@@ -33,7 +34,9 @@ package io.github.udptunnel.engine;
  *       queue and see the path's base RTT;</li>
  *   <li>competing: when {@link #CROWDED_CUTS} cuts have not once brought the delay down to half the target, the
  *       queue is a loss-based flow's. The flow undoes those cuts, slow-starts to a loss, then follows CUBIC's window
- *       ({@link Cubic}) until the delay stays below the target for {@link #CALM_ROUNDS} rounds.</li>
+ *       ({@link Cubic}) until the delay stays below the target for {@link #CALM_ROUNDS} rounds, or until a round in
+ *       which it drains its own share of the queue (every {@link #BASE_REFRESH_NANOS}) empties the queue: then it
+ *       was this flow's own.</li>
  * </ul>
  */
 final class DelayTarget implements CongestionControl {
@@ -131,6 +134,9 @@ final class DelayTarget implements CongestionControl {
     private long lastBaseRtt;
     /** The window before the first of the cuts that showed another flow's queue. */
     private double windowBeforeCrowd;
+    /** Competing, the flow drained its share of the queue to see whether the queue goes with it; see compete. */
+    private boolean probing;
+    private double windowBeforeProbe;
     private boolean queueAboveTarget;
 
     DelayTarget(int maxWindow) {
@@ -176,7 +182,9 @@ final class DelayTarget implements CongestionControl {
 
     /**
      * One reading of the RTT. Slow start checks each one, not once a round (HyStart's delay rule): a round late, the
-     * window has doubled again and the queue with it. After slow start, readings measure the noise.
+     * window has doubled again and the queue with it. After slow start, readings measure the noise, except while a
+     * cut settles: the queue that a cut empties is this flow's own doing, not the path's or the host's noise (counted,
+     * the cuts' drops of 10 ms and more raised the target by their own size and let the next growth overshoot it).
      */
     private void read(long reading, long baseRtt) {
         roundReadingSum += reading;
@@ -185,10 +193,10 @@ final class DelayTarget implements CongestionControl {
             if (baseRtt > 0 && reading - baseRtt > target(baseRtt) / 2) {
                 goConservative();
             }
-        } else if (lastReading != 0) {
+        } else if (lastReading != 0 && !settling) {
             noise += (Math.abs(reading - lastReading) - noise) * NOISE_GAIN;
         }
-        lastReading = reading;
+        lastReading = settling ? 0 : reading;
     }
 
     /**
@@ -336,8 +344,29 @@ final class DelayTarget implements CongestionControl {
         cut(window * lastBaseRtt / lastRtt);
     }
 
-    /** A round while competing: grow as a loss-based flow does, unless the queue has gone. */
+    /**
+     * A round while competing: grow as a loss-based flow does, unless the queue has gone, or the flow finds it is its
+     * own. Every {@link #BASE_REFRESH_NANOS} the flow drains its share of the queue for a round, as the base-RTT
+     * refresh does: a loss-based flow's queue stays, and the window comes back; a queue that goes with it was this
+     * flow's (it took a delay of the host's, or of the route's, for another's queue, competed, and filled the buffer
+     * itself), and the flow follows the delay again.
+     */
     private void compete(long now, long delay, long target) {
+        if (settling) {
+            settling = false;
+            return;
+        }
+        if (probing) {
+            probing = false;
+            if (delay <= target / 2) {
+                competing = false;
+                cutsUndrained = 0;
+                step = 1;
+                return;
+            }
+            setWindow(Math.max(window, windowBeforeProbe));
+            return;
+        }
         calmRounds = delay < target ? calmRounds + 1 : 0;
         if (calmRounds >= CALM_ROUNDS) {
             competing = false;
@@ -349,6 +378,13 @@ final class DelayTarget implements CongestionControl {
         if (competingStartup) {
             return;  // doubling per round, on every ack, until the first loss
         }
+        if (now >= refreshAt) {
+            refreshAt = now + BASE_REFRESH_NANOS;
+            windowBeforeProbe = window;
+            probing = true;
+            cut(window * lastBaseRtt / lastRtt * REFRESH_CUT);
+            return;
+        }
         setWindow(cubic.window(now, window, lastRtt));
     }
 
@@ -359,6 +395,7 @@ final class DelayTarget implements CongestionControl {
                 return false;
             }
             competingStartup = false;
+            probing = false;  // the loss's cut stands: the probe's window is not taken back
             cubic.onCongestion(nowNanos, window);
             setWindow(window * Cubic.BETA);
             return true;
@@ -382,6 +419,7 @@ final class DelayTarget implements CongestionControl {
         conservative = false;
         competing = false;
         competingStartup = false;
+        probing = false;
         step = 1;
         setWindow(Vegas.MIN_WINDOW);
     }

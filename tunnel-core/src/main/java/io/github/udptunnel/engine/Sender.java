@@ -31,12 +31,12 @@ final class Sender {
     static final double PACING_GAIN = 1.25;
     static final double PACING_GAIN_SLOW_START = 2;
     /**
-     * How far ahead of its paced schedule a sender may run: it sends in bursts of up to this much time's packets
-     * (at 100 Mbit/s about 9), so that the worker, whose sleep lasts a millisecond at least, need not wake for every
-     * packet. Through the relay's bottleneck 2 ms gave a lone flow back the few percent of goodput that 1 ms costs,
-     * but simulated flows then overflowed a 20-packet buffer (docs/CONGESTION.md, "Pacing").
+     * How far ahead of its paced schedule a sender may run: two of the worker's shortest sleeps ({@code select} counts
+     * in milliseconds). A worker that sleeps a millisecond, and wakes a little late as it mostly does, still finds the
+     * schedule ahead of it and sends what the schedule reached meanwhile, a millisecond's packets (at 100 Mbit/s about
+     * 9); with 1 ms the schedule fell behind at every wake and lost that time (docs/CONGESTION.md, "Pacing").
      */
-    static final long PACING_BURST_NANOS = 1_000_000L;
+    static final long PACING_BURST_NANOS = 2_000_000L;
 
     private final SegmentPool pool;
     final SegmentList unsent;

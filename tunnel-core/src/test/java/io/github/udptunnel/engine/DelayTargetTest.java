@@ -108,6 +108,35 @@ class DelayTargetTest {
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
+    void aLoneFlowThatTookADelayForALossBasedFlowsQueueGoesBackToItsTarget(long seed) {
+        // For a second the acks take 20 ms longer (a busy host, a JVM that compiles): a delay that no cut of this
+        // flow's takes away, as a loss-based flow's queue would not go, so the flow competes as with one, fills the
+        // buffer to a loss and keeps it full. Alone, it must find that the queue is its own and go back to the target.
+        LinkConditions onePath = path(20 * MBIT, bdpPackets(20 * MBIT));
+        SharedBottleneck b = new SharedBottleneck(seed, onePath, DELAY_TARGET);
+        b.start(0);
+        b.run(Duration.ofSeconds(3));
+        LinkConditions back = LinkConditions.IDEAL.withDelay(ONE_WAY);
+        b.sim.setConditions(SharedBottleneck.SERVER, b.flow(0).address, back.withDelay(ONE_WAY.plusMillis(20)));
+        long dropsBefore = b.bottleneckLink(0).droppedByQueue();
+        b.run(Duration.ofSeconds(1));
+        b.sim.setConditions(SharedBottleneck.SERVER, b.flow(0).address, back);
+        b.run(Duration.ofSeconds(2));
+        long dropsWhileCompeting = b.bottleneckLink(0).droppedByQueue() - dropsBefore;
+        b.run(Duration.ofSeconds(8));
+        long dropsBeforeLast = b.bottleneckLink(0).droppedByQueue();
+        List<Long> rtts = new ArrayList<>();
+        double share = shareOfFirst(b, Duration.ofSeconds(5), onePath, () -> rtts.add(b.flow(0).smoothedRttNanos()));
+        Collections.sort(rtts);
+        assertThat(dropsWhileCompeting).as("it competed: filled the buffer to a loss; %s", b).isPositive();
+        assertThat(rtts.get(rtts.size() / 2) / (double) b.baseRttNanos()).as("median RTT over base; %s", b)
+            .isLessThanOrEqualTo(1.2);
+        assertThat(b.bottleneckLink(0).droppedByQueue() - dropsBeforeLast).as("overflows at the end; %s", b).isZero();
+        assertThat(share).as("share of the link at the end; %s", b).isGreaterThan(0.9);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
     void doesNotGrowIntoADeepBuffer(long seed) {
         // A buffer of ten path-lengths: a loss-based flow would fill it and multiply the RTT by eleven.
         LinkConditions deep = path(20 * MBIT, 10 * bdpPackets(20 * MBIT));
