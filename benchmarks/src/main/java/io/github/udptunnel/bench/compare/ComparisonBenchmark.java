@@ -133,10 +133,8 @@ public final class ComparisonBenchmark {
         Map<String, double[]> concurrent = perPeer(Peers.ALL);
         for (String name : Peers.ALL) {
             latency.put(name, new double[3][RUNS]);
-            try (Peer peer = Peers.open(name, new Service())) {
-                Drive.warmUp(peer);
-            }
         }
+        warmUp(Peers.ALL);
         double[][] rawLatency = new double[3][RUNS];
         for (int r = 0; r < RUNS; r++) {
             raw[r] = RawUdp.goodput(FULL_DATA_PACKET, GOODPUT_TIME);
@@ -237,8 +235,22 @@ public final class ComparisonBenchmark {
         }
     }
 
+    /**
+     * The same warm-up for each peer before a section measures it: a section run alone by --only starts in a fresh
+     * JVM, where the tunnel's first transfer ran while the JIT still compiled its crypto (through the bottleneck 8.05
+     * MB/s, then 10.25, 10.36, 10.24; Netty QUIC, native code, 11.19 first and 11.10 to 11.31 after).
+     */
+    private static void warmUp(List<String> peers) throws Exception {
+        for (String name : peers) {
+            try (Peer peer = Peers.open(name, new Service())) {
+                Drive.warmUp(peer);
+            }
+        }
+    }
+
     void lossyPaths() throws Exception {
         List<String> peers = List.of(Peers.TUNNEL, Peers.QUIC_CUBIC, Peers.QUIC_BBR);
+        warmUp(peers);
         // Issue 5's three paths, then issue 14's two long ones.
         double[][] paths = {{0.01, 10}, {0.05, 10}, {0.01, 50}, {0.001, 100}, {0, 100}};
         for (double[] path : paths) {
@@ -264,9 +276,9 @@ public final class ComparisonBenchmark {
     /**
      * Issue 14's rows on real sockets (run by {@code --only bottleneck}): a 100 Mbit/s bottleneck with a one-BDP
      * drop-tail buffer and 20 ms each way ({@link BottleneckPaths}): goodput beside QUIC, the RTT a second connection
-     * sees during the transfer, two tunnel flows sharing it, and a tunnel flow beside a QUIC CUBIC flow. The two
-     * sharing rows take {@link #SHARING_RUNS} runs: on a busy two-core host they swing from 0.1 to 0.7 between runs
-     * of one build.
+     * sees during the transfer, two tunnel flows sharing it, and a tunnel flow beside a QUIC CUBIC flow, each peer
+     * warmed up first ({@link Drive#warmUp}). The two sharing rows take {@link #SHARING_RUNS} runs: on a busy
+     * two-core host they swing from 0.1 to 0.7 between runs of one build.
      */
     void bottleneck() throws Exception {
         String section = BottleneckPaths.section();
@@ -275,6 +287,7 @@ public final class ComparisonBenchmark {
         Map<String, double[]> rtt = perPeer(peers);
         double[] smallerShare = new double[SHARING_RUNS];
         double[] besideCubic = new double[SHARING_RUNS];
+        warmUp(peers);
         for (int r = 0; r < RUNS; r++) {
             for (String name : peers) {
                 try (Peer peer = Peers.open(name, new Service())) {

@@ -1,6 +1,5 @@
 package io.github.udptunnel.bench.compare;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,6 +9,7 @@ import io.github.udptunnel.bench.peer.Peer;
 import io.github.udptunnel.bench.peer.Peers;
 import io.github.udptunnel.bench.peer.Service;
 import io.github.udptunnel.bench.peer.TunnelPeer;
+import io.github.udptunnel.crypto.PublicKey;
 import io.github.udptunnel.engine.CongestionAlgorithm;
 import io.github.udptunnel.engine.ConnectionStats;
 import io.github.udptunnel.relay.RateLimitedQueue;
@@ -87,7 +87,8 @@ public final class RelayTrace {
     /** Prints the server's connections every {@link #SAMPLE_EVERY}, and the bottleneck's queueing delay if given. */
     private static void sampleServer(TunnelPeer peer, RateLimitedQueue bottleneck, AtomicBoolean done) {
         long start = System.nanoTime();
-        Map<InetSocketAddress, Long> lastBytes = new HashMap<>();  // by client address
+        // By connection key: through one relay a transfer and an echo connection come from the same address.
+        Map<PublicKey, Long> lastBytes = new HashMap<>();
         try {
             while (!done.get()) {
                 Thread.sleep(SAMPLE_EVERY.toMillis());
@@ -95,11 +96,11 @@ public final class RelayTrace {
                 String queue = bottleneck == null ? "" : String.format(" queue %5.1f ms",
                     bottleneck.backlogBytes(now) * 1e3 / bottleneck.bytesPerSecond());
                 for (ConnectionStats s : peer.serverEndpoint().connections()) {
-                    long before = lastBytes.getOrDefault(s.peer(), 0L);
+                    long before = lastBytes.getOrDefault(s.connectionKey(), 0L);
                     System.out.printf("t=%4d ms window %5d srtt %6.1f ms retransmits %5d %6.2f MB/s%s%n",
                         (now - start) / 1_000_000, s.window(), s.smoothedRttNanos() / 1e6,
                         s.retransmits(), (s.bytesSent() - before) / (SAMPLE_EVERY.toNanos() / 1e9) / 1e6, queue);
-                    lastBytes.put(s.peer(), s.bytesSent());
+                    lastBytes.put(s.connectionKey(), s.bytesSent());
                 }
             }
         } catch (Exception e) {
@@ -136,6 +137,7 @@ public final class RelayTrace {
 
     private static void alone(String name) throws Exception {
         try (Peer peer = Peers.open(name, new Service())) {
+            Drive.warmUp(peer);  // as the benchmark does: a cold JVM's first transfer is the JIT's
             RateLimitedQueue bottleneck = BottleneckPaths.newBottleneck();
             AtomicBoolean done = new AtomicBoolean();
             if (peer instanceof TunnelPeer tunnel) {
