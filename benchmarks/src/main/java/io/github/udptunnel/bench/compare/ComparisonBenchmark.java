@@ -346,9 +346,11 @@ public final class ComparisonBenchmark {
             collect(o, FloodRun.Outcome::amplification), null, null, Goal.atMost(1.0, "≤ 1.0")));
         results.add(new Row(section, "bytes received / bytes sent, the flooder's count", "ratio",
             collect(o, FloodRun.Outcome::attackerAmplification), null, null, Goal.atMost(1.0, "≤ 1.0")));
-        results.add(new Row(section, "server worker bytes allocated per HELLO received", "B",
+        results.add(new Row(section, "server worker bytes allocated per HELLO received, the flood alone", "B",
             collect(o, FloodRun.Outcome::workerBytesPerHello), "a plain DatagramChannel receive loop, per datagram",
             Samples.of(jdk), Goal.NONE));
+        results.add(new Row(section, "the same over the flooded goodput run and handshakes (their own allocation "
+            + "included)", "B", collect(o, FloodRun.Outcome::workerBytesPerHelloWithTraffic), null, null, Goal.NONE));
         double[] beyond = new double[RUNS];
         for (int r = 0; r < RUNS; r++) {
             beyond[r] = o[r].workerBytesPerHello() - jdk[r];

@@ -25,8 +25,15 @@ final class FloodRun {
     /** What one flooded run measured beside its quiet twin. */
     record Outcome(double quietGoodput, double floodedGoodput, double quietHandshakes, double floodedHandshakes,
                    double amplification, double attackerAmplification, double workerBytesPerHello,
-                   double hellosPerSecond, double cookiesPerSecond, double flooderCpuShare) {
+                   double workerBytesPerHelloWithTraffic, double hellosPerSecond, double cookiesPerSecond,
+                   double flooderCpuShare) {
     }
+
+    /**
+     * How long the worker's allocation is read with the flood alone. Read over the flooded goodput run and handshakes
+     * instead, it also counts what those allocate for their own packets and connections.
+     */
+    static final Duration FLOOD_ALONE = Duration.ofSeconds(2);
 
     private FloodRun() {
     }
@@ -58,12 +65,17 @@ final class FloodRun {
                 helloBytes = count(peer, Counter.HELLO_BYTES_RECEIVED) - helloBytes;
                 cookieBytes = count(peer, Counter.COOKIE_BYTES_SENT) - cookieBytes;
                 double flooderCpu = flood.cpuSeconds();
+                long floodAloneHellos = count(peer, Counter.HELLO_RECEIVED);
+                long floodAloneAllocated = WorkerThreads.allocatedBytes(worker);
+                Thread.sleep(FLOOD_ALONE.toMillis());
+                floodAloneAllocated = WorkerThreads.allocatedBytes(worker) - floodAloneAllocated;
+                floodAloneHellos = count(peer, Counter.HELLO_RECEIVED) - floodAloneHellos;
                 flood.closeInput();
                 String[] totals = flood.readLine().split(" ");
                 double attacker = Double.parseDouble(totals[7]) / Double.parseDouble(totals[3]);
                 return new Outcome(quietGoodput, floodedGoodput, quietHandshakes, floodedHandshakes,
-                    (double) cookieBytes / helloBytes, attacker, (double) allocated / hellos, hellos / seconds,
-                    cookies / seconds, flooderCpu / seconds);
+                    (double) cookieBytes / helloBytes, attacker, (double) floodAloneAllocated / floodAloneHellos,
+                    (double) allocated / hellos, hellos / seconds, cookies / seconds, flooderCpu / seconds);
             }
         }
     }
