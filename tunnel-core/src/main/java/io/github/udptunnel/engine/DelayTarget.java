@@ -290,8 +290,7 @@ final class DelayTarget implements CongestionControl {
             // more queued than they do for good (Vegas's and FAST's known unfairness). Now and then each flow sends an
             // eighth less than the path holds for a round, which empties a queue that the others keep near the
             // target, so its base RTT (the smallest ever seen) comes down to the path's own.
-            refreshAt = now + BASE_REFRESH_NANOS;
-            cut(window * baseRtt / rtt * REFRESH_CUT);
+            sendBelowThePath(now);
             return;
         }
         if (slowStart) {
@@ -339,6 +338,12 @@ final class DelayTarget implements CongestionControl {
         step = 1;
     }
 
+    /** For a round, an eighth less than the path holds with an empty queue: this flow's share of the queue empties. */
+    private void sendBelowThePath(long now) {
+        refreshAt = now + BASE_REFRESH_NANOS;
+        cut(window * lastBaseRtt / lastRtt * REFRESH_CUT);
+    }
+
     /** Down to what the path holds with an empty queue: this flow's whole share of the queue leaves. */
     private void drain() {
         cut(window * lastBaseRtt / lastRtt);
@@ -379,10 +384,9 @@ final class DelayTarget implements CongestionControl {
             return;  // doubling per round, on every ack, until the first loss
         }
         if (now >= refreshAt) {
-            refreshAt = now + BASE_REFRESH_NANOS;
             windowBeforeProbe = window;
             probing = true;
-            cut(window * lastBaseRtt / lastRtt * REFRESH_CUT);
+            sendBelowThePath(now);
             return;
         }
         setWindow(cubic.window(now, window, lastRtt));
